@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# MPTCPsec: the single entry point.  Everything generated goes to build/.
+#
+#   make demo     build, boot and show a two-path MPTCP transfer (main job)
+#   make check    build, boot and run every test; ends with "N passed, N failed"
+#   make help     all targets
+#
+# Both install what is missing from Debian's packages first (make deps).
+
+SHELL := /bin/bash
+REPO := $(abspath .)
+BUILD ?= $(REPO)/build
+T := $(REPO)/tools/testing/mptcpsec
+export BUILD
+
+# Debian packages the build and the tests need.
+DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
+	cpio dwarves ccache sparse qemu-system-x86 iproute2 iputils-ping \
+	nftables iptables tcpdump socat iperf3 mptcpd python3-scapy \
+	python3-cryptography openssl python3-docutils
+
+# Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
+VM_OPTS ?=
+
+.PHONY: help deps kernel kernel-test kernel-perf tools check check-host \
+	check-vm check-upstream-full demo vm-shell clean distclean
+
+help:
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@echo "Other targets:"
+	@echo "  deps                 install missing Debian packages (apt-get)"
+	@echo "  kernel               both kernels: kernel-test (debug) and kernel-perf"
+	@echo "  tools                test programs and upstream selftests"
+	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
+	@echo "  vm-shell             boot the test kernel to a shell"
+	@echo "  clean / distclean    remove kernel builds / all of build/"
+
+# Idempotent and quiet when everything is there.
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+		grep -q '^install ok installed$$' || echo $$p; done); \
+	mkdir -p $(BUILD); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing" $$missing; \
+		apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing \
+			> $(BUILD)/apt.log 2>&1 || \
+			{ tail -n 20 $(BUILD)/apt.log; exit 1; }; \
+	fi
+
+kernel: kernel-test kernel-perf
+
+kernel-test kernel-perf: kernel-%: deps
+	@$(T)/build-kernel.sh $*
+
+tools: kernel-test
+	@$(T)/build-tools.sh
+
+check: deps kernel-test tools
+	@$(T)/check.sh
+
+# The whole upstream MPTCP selftest suite (mptcp_join.sh alone takes more
+# than 15 minutes under TCG); not part of `make check`.
+check-upstream-full: deps kernel-test tools
+	@$(T)/check.sh --upstream-full
+
+demo: deps kernel-test tools
+	@$(T)/demo.sh
+
+vm-shell: kernel-test
+	@$(T)/vm/run-vm.sh $(VM_OPTS) --shell
+
+clean:
+	rm -rf $(BUILD)/kernel-test $(BUILD)/kernel-perf $(BUILD)/bin \
+		$(BUILD)/selftests $(BUILD)/vm
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn a run directory of run-vm.sh into KTAP and a verdict.
+#
+#   report.sh OUTDIR
+#
+# Top-level KTAP entries: each KUnit suite (from the guest's kernel log),
+# each test script of the plan (its own KTAP lines become subtests), and
+# "kernel_log_clean" (no splat in the kernel log, no kmemleak report).
+# Counting is by leaf: a script's subtests when it printed any, else the
+# script; a script that exits non-zero although all its subtests passed
+# adds one failure.  Writes OUTDIR/summary: "<passed> <failed> <skipped>".
+set -uo pipefail
+
+out=${1:?usage: report.sh OUTDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+scan=$here/../splat-scan.sh
+pass=0 fail=0 skip=0
+entries=()	# "ok|not ok<TAB>name<TAB>file with subtest lines or -"
+
+strip_ts() { sed -E 's/^.*\[ *[0-9]+\.[0-9]+\] ?//'; }
+
+# count the leaf results in KTAP lines at indentation $2 of file $1
+count_leaves() {
+	local f=$1 ind=$2 line p=0 x=0 s=0
+	while IFS= read -r line; do
+		[[ "$line" =~ ^${ind}(not\ ok|ok)\ [0-9]+ ]] || continue
+		if [[ "$line" =~ \#\ *SKIP ]]; then
+			s=$((s + 1))
+		elif [[ "$line" =~ ^${ind}ok ]]; then
+			p=$((p + 1))
+		else
+			x=$((x + 1))
+		fi
+	done < "$f"
+	echo "$p $x $s"
+}
+
+add() { # result name subtest-file
+	entries+=("$1	$2	$3")
+}
+
+# --- KUnit suites, from the kernel log of the guest
+klog=$out/dmesg.txt
+[ -f "$klog" ] || klog=$out/console.log
+if [ -f "$out/kunit-requested" ]; then
+	strip_ts < "$klog" > "$out/kunit.ktap" 2>/dev/null
+	nsuites=0
+	# a suite block: "    # Subtest: NAME" ... "(not )ok N NAME"
+	awk -v dir="$out" '
+		/^    # Subtest: / { name = $4; f = dir "/kunit-" name ".ktap"; printf "" > f; next }
+		name != "" && /^    / { sub(/^    /, ""); print >> f; next }
+		name != "" && /^(not )?ok [0-9]+/ { print > (dir "/kunit-" name ".result"); name = "" }
+	' "$out/kunit.ktap"
+	for r in "$out"/kunit-*.result; do
+		[ -f "$r" ] || continue
+		suite=$(basename "$r" .result); suite=${suite#kunit-}
+		res=ok; grep -q '^not ok' "$r" && res="not ok"
+		read -r p x s < <(count_leaves "$out/kunit-$suite.ktap" "")
+		pass=$((pass + p)); fail=$((fail + x)); skip=$((skip + s))
+		if [ "$res" = "not ok" ] && [ "$x" = 0 ]; then fail=$((fail + 1)); fi
+		add "$res" "kunit_$suite" "$out/kunit-$suite.ktap"
+		nsuites=$((nsuites + 1))
+	done
+	if [ "$nsuites" = 0 ]; then
+		fail=$((fail + 1))
+		add "not ok" "kunit # no KUnit results in the kernel log" -
+	fi
+fi
+
+# --- test scripts
+while read -r name _; do
+	case "$name" in ''|'#'*) continue ;; esac
+	log=$out/$name.log
+	rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)
+	[ -f "$log" ] || : > "$log"
+	read -r p x s < <(count_leaves "$log" "")
+	pass=$((pass + p)); fail=$((fail + x)); skip=$((skip + s))
+	why=
+	case "$rc" in
+	0) ;;
+	124|137) why="timed out" ;;
+	none) why="did not run (VM died?)" ;;
+	*) why="exit status $rc" ;;
+	esac
+	if [ -n "$why" ] && [ "$x" = 0 ]; then
+		fail=$((fail + 1))
+	elif [ -z "$why" ] && [ $((p + x + s)) = 0 ]; then
+		pass=$((pass + 1))
+	fi
+	if [ -z "$why" ] && [ "$x" = 0 ]; then
+		add "ok" "$name" "$log"
+	else
+		add "not ok" "$name${why:+ # $why}" "$log"
+	fi
+done < "$out/plan"
+
+# --- kernel log
+splats=$out/splats.txt
+: > "$splats"
+for f in "$out/dmesg.txt" "$out/console.log"; do
+	[ -f "$f" ] && "$scan" --quiet "$f" >> "$splats" 2>&1
+done
+if [ -s "$out/kmemleak.txt" ]; then
+	echo "splat: kmemleak: $out/kmemleak.txt: $(grep -c unreferenced "$out/kmemleak.txt") unreferenced object(s)" >> "$splats"
+fi
+if [ -f "$out/vm-error" ]; then
+	cat "$out/vm-error" >> "$splats"
+fi
+if [ -s "$splats" ]; then
+	fail=$((fail + 1))
+	add "not ok" "kernel_log_clean # $(head -n1 "$splats")" -
+else
+	pass=$((pass + 1))
+	add "ok" "kernel_log_clean" -
+fi
+
+# --- KTAP
+echo "KTAP version 1"
+echo "1..${#entries[@]}"
+i=0
+for e in "${entries[@]}"; do
+	i=$((i + 1))
+	IFS=$'\t' read -r res name sub <<< "$e"
+	if [ "$sub" != - ] && [ -s "$sub" ]; then
+		# the script's own KTAP, indented as subtests; on failure also
+		# the diagnostics and the last lines of its output
+		if [ "$res" = ok ]; then
+			grep -E '^(KTAP|[0-9]+\.\.[0-9]+|ok |not ok )' "$sub" | sed 's/^/    /'
+		else
+			grep -vE '^\s*$' "$sub" | tail -n 40 | sed 's/^/    # /;s/^    # \(KTAP\|[0-9]*\.\.[0-9]*$\|ok \|not ok \)/    \1/'
+		fi
+	fi
+	echo "$res $i - $name"
+done
+if [ -s "$splats" ]; then
+	echo "# kernel splats (see $splats):"
+	head -n 20 "$splats" | sed 's/^/# /'
+fi
+echo "$pass $fail $skip" > "$out/summary"
+[ "$skip" = 0 ] || echo "# $skip skipped"
+echo "# VM: $pass passed, $fail failed"
+[ "$fail" = 0 ]
