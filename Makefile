@@ -58,7 +58,7 @@ kernel-test kernel-perf: kernel-%: deps
 tools: kernel-test
 	@$(T)/build-tools.sh
 
-check: deps kernel-test tools
+check: deps kernel-test kernel-perf tools
 	@$(T)/check.sh
 
 # The whole upstream MPTCP selftest suite (mptcp_join.sh alone takes more

@@ -3,7 +3,7 @@
 #
 # topo.sh - network namespace topology library for MPTCPsec end-to-end tests.
 #
-# Source it from bash (it uses bash arrays/locals, not POSIX sh):
+# Source it from bash (bash 5: it uses EPOCHREALTIME, BASHPID, locals):
 #
 #	. "$(dirname "$0")/../lib/topo.sh"
 #	topo_setup --paths 2 --router-paths "1"
@@ -61,8 +61,9 @@
 # be used as shorthands for $TOPO_NS_CLI, $TOPO_NS_SRV and $TOPO_NS_RTR.
 # Nothing sleeps for a fixed time: waits poll (topo_wait_for).
 #
-# topo_setup installs an EXIT trap running topo_cleanup, chained before any
-# EXIT trap already set in the same shell.  An EXIT trap set *after*
+# topo_setup installs an EXIT trap running topo_cleanup; an EXIT trap that
+# was already set in the same shell is chained (it runs after topo_cleanup,
+# with the same $?, and the exit status is kept).  An EXIT trap set *after*
 # topo_setup replaces it: call topo_cleanup from your own trap then.
 # Bash shows the parent's traps inside a subshell without running them, so
 # when topo_setup runs in a subshell, such an inherited trap is not chained.
@@ -75,6 +76,36 @@
 #   TOPO_NS_CLI TOPO_NS_SRV TOPO_NS_RTR (empty without router)
 #   TOPO_NPATHS TOPO_ROUTED_PATHS (space separated) TOPO_FAMILY (4 or 6)
 #   TOPO_TMP    TOPO_LAST_PID (set by topo_bg)
+#
+# Functions (NS: a namespace name or cli/srv/rtr; I, PATH: 1..N):
+#   topo_setup [--paths N] [--router] [--router-paths "1 2"] [--ipv6]
+#   topo_cleanup                       kill jobs, delete namespaces, verify
+#   topo_cli_addr I [4|6]              client address of path I
+#   topo_srv_addr I [4|6]              server address of path I
+#   topo_rtr_addr I cli|srv [4|6]      router address of path I
+#   topo_cli_if I / topo_srv_if I      cli-pI / srv-pI
+#   topo_rtr_if I cli|srv              rtr-cI / rtr-sI
+#   topo_path_routed I                 true if path I goes through the router
+#   topo_mptcp_endpoints [--client-subflow] [--server-signal] [--ipv4|--ipv6]
+#                        [--paths "2 3"] [--flags "backup ..."]
+#   topo_netem PATH NETEM-ARGS...      netem on both directions of PATH
+#   topo_netem_clear PATH              remove it
+#   topo_link_down PATH / topo_link_up PATH
+#   topo_exec NS CMD... / topo_cli / topo_srv / topo_rtr CMD...
+#   topo_bg NS OUTFILE CMD...          background job, prints its PID
+#   topo_wait_pid PID [TIMEOUT]        its exit status, 124 on timeout
+#   topo_wait_for [-t] [SECS] CMD...   poll CMD until it succeeds
+#   topo_nstat NS COUNTER              value since topo_nstat_reset NS
+#   topo_nstat_raw NS COUNTER          absolute value
+#   topo_nstat_reset NS
+#   topo_nstat_snapshot NS FILE / topo_nstat_delta NS [FILE] COUNTER
+#   topo_assert_counter NS COUNTER OP VALUE [MSG]
+#   topo_if_bytes NS IF tx|rx
+#   topo_sha256 FILE
+#   topo_capture_start PATH FILE [cli|srv|rtr-cli|rtr-srv [FILTER...]]
+#   topo_capture_stop [PID]
+# CMD given to topo_exec/topo_bg is run by "ip netns exec": an executable,
+# not a shell function.
 
 TOPO_NS_CLI=${TOPO_NS_CLI-}
 TOPO_NS_SRV=${TOPO_NS_SRV-}
@@ -109,6 +140,30 @@ _topo_now_us()
 		t=$(date +%s%6N)
 	fi
 	_TOPO_NOW=$t
+}
+
+# _topo_sleep SECS: sleep without a fork when possible ("read -t" on a FIFO
+# nobody writes to, opened by topo_setup): every process costs a lot in a
+# TCG guest, and the polling loops sleep often.
+_topo_sleep()
+{
+	if [ -n "${_TOPO_SLEEP_FD:-}" ] && { : >&"$_TOPO_SLEEP_FD"; } 2>/dev/null; then
+		read -r -t "$1" -u "$_TOPO_SLEEP_FD" _ 2>/dev/null || :
+	else
+		sleep "$1"
+	fi
+}
+
+# _topo_seq A B: the numbers A..B on one line, no fork
+_topo_seq()
+{
+	local i=$1 out=""
+
+	while [ "$i" -le "$2" ]; do
+		out="$out${out:+ }$i"
+		i=$((i + 1))
+	done
+	echo "$out"
 }
 
 # _topo_secs_us SECS -> _TOPO_US (accepts 5, 0.5, 2.25)
@@ -232,7 +287,7 @@ _topo_kill_wait()
 			[ -z "$left" ] && break
 			_topo_now_us
 			[ "$_TOPO_NOW" -ge "$deadline" ] && break
-			sleep 0.05
+			_topo_sleep 0.05
 		done
 		[ -z "$left" ] && break
 		if [ "$i" = 1 ]; then
@@ -252,54 +307,104 @@ _topo_v6_cli() { echo "fd00:$1::1"; }
 _topo_v4_srv() { if _topo_routed "$1"; then echo "10.1.$1.2"; else echo "10.0.$1.2"; fi; }
 _topo_v6_srv() { if _topo_routed "$1"; then echo "fd01:$1::2"; else echo "fd00:$1::2"; fi; }
 
-# (Re)install the client side routes of path I (idempotent: "replace").
+# Configuration is generated as "ip -batch" text: one ip process per
+# namespace instead of one per command (each process costs ~0.5 s in a TCG
+# guest).  ip -batch has no per-line -4/-6: addresses and routes get their
+# family from the addresses, but "ip rule" defaults to IPv4, so the IPv6
+# rules go to a second batch run with -6:
+#   _TOPO_B_CLI _TOPO_B_SRV _TOPO_B_RTR       everything else
+#   _TOPO_B_CLI6 _TOPO_B_SRV6 _TOPO_B_RTR6    IPv6 rules
+
+# _topo_add VAR LINE: append LINE to batch VAR
+_topo_add()
+{
+	printf -v "$1" '%s%s\n' "${!1}" "$2"
+}
+
+_topo_batch_reset()
+{
+	_TOPO_B_CLI='' _TOPO_B_CLI6='' _TOPO_B_SRV='' _TOPO_B_SRV6=''
+	_TOPO_B_RTR='' _TOPO_B_RTR6=''
+}
+
+# _topo_batch NS FAMILY-OPTION TEXT: run TEXT with "ip [-6] -n NS -batch -"
+_topo_batch()
+{
+	local ns=$1 fam=$2 cmds=$3 err n line=""
+
+	[ -n "$cmds" ] || return 0
+	# shellcheck disable=SC2086
+	err=$(printf '%s' "$cmds" | ip $fam -n "$ns" -batch - 2>&1 > /dev/null) && return 0
+	n=$(printf '%s\n' "$err" | sed -n 's/^Command failed -:\([0-9]*\)$/\1/p' | head -n 1)
+	[ -z "$n" ] || line=$(printf '%s' "$cmds" | sed -n "${n}p")
+	err=$(printf '%s\n' "$err" | grep -v '^Command failed' | tr '\n' ' ')
+	_topo_err "ip${fam:+ $fam} -n $ns ${line:-"-batch"} failed: ${err% }"
+}
+
+# _topo_batch_run: run the pending batches: client, router, server (the
+# order in which the veths appear), then the IPv6 rules
+_topo_batch_run()
+{
+	_topo_batch "$TOPO_NS_CLI" "" "$_TOPO_B_CLI" || return 1
+	if [ -n "$TOPO_NS_RTR" ]; then
+		_topo_batch "$TOPO_NS_RTR" "" "$_TOPO_B_RTR" || return 1
+		_topo_batch "$TOPO_NS_RTR" -6 "$_TOPO_B_RTR6" || return 1
+	fi
+	_topo_batch "$TOPO_NS_SRV" "" "$_TOPO_B_SRV" || return 1
+	_topo_batch "$TOPO_NS_CLI" -6 "$_TOPO_B_CLI6" || return 1
+	_topo_batch "$TOPO_NS_SRV" -6 "$_TOPO_B_SRV6" || return 1
+	_topo_batch_reset
+}
+
+# Client side routes of path I (idempotent: "replace"; re-run on link up,
+# since taking a link down flushes the routes through it).
 _topo_routes_cli()
 {
-	local i=$1 ns=$TOPO_NS_CLI dev="cli-p$1" t=$((100 + $1)) gw4 gw6
+	local i=$1 dev="cli-p$1" t=$((100 + $1)) gw4 gw6
 
 	if _topo_routed "$i"; then
 		gw4="10.0.$i.254"
 		gw6="fd00:$i::254"
-		_topo_ip "$ns" -4 route replace "10.1.$i.0/24" via "$gw4" dev "$dev" onlink || return 1
-		_topo_ip "$ns" -6 route replace "fd01:$i::/64" via "$gw6" dev "$dev" onlink || return 1
+		_topo_add _TOPO_B_CLI "route replace 10.1.$i.0/24 via $gw4 dev $dev onlink"
+		_topo_add _TOPO_B_CLI "route replace fd01:$i::/64 via $gw6 dev $dev onlink"
 	else
 		gw4="10.0.$i.2"
 		gw6="fd00:$i::2"
 	fi
-	_topo_ip "$ns" -4 route replace "10.0.$i.0/24" dev "$dev" src "10.0.$i.1" table "$t" || return 1
-	_topo_ip "$ns" -4 route replace default via "$gw4" dev "$dev" onlink table "$t" || return 1
-	_topo_ip "$ns" -6 route replace "fd00:$i::/64" dev "$dev" table "$t" || return 1
-	_topo_ip "$ns" -6 route replace default via "$gw6" dev "$dev" onlink table "$t" || return 1
+	_topo_add _TOPO_B_CLI "route replace 10.0.$i.0/24 dev $dev src 10.0.$i.1 table $t"
+	_topo_add _TOPO_B_CLI "route replace default via $gw4 dev $dev onlink table $t"
+	_topo_add _TOPO_B_CLI "route replace fd00:$i::/64 dev $dev table $t"
+	_topo_add _TOPO_B_CLI "route replace default via $gw6 dev $dev onlink table $t"
 }
 
 _topo_routes_srv()
 {
-	local i=$1 ns=$TOPO_NS_SRV dev="srv-p$1" t=$((100 + $1))
+	local i=$1 dev="srv-p$1" t=$((100 + $1))
 	local net4 net6 a4 gw4 gw6
 
 	if _topo_routed "$i"; then
 		net4="10.1.$i.0/24"; net6="fd01:$i::/64"; a4="10.1.$i.2"
 		gw4="10.1.$i.254"; gw6="fd01:$i::254"
-		_topo_ip "$ns" -4 route replace "10.0.$i.0/24" via "$gw4" dev "$dev" onlink || return 1
-		_topo_ip "$ns" -6 route replace "fd00:$i::/64" via "$gw6" dev "$dev" onlink || return 1
+		_topo_add _TOPO_B_SRV "route replace 10.0.$i.0/24 via $gw4 dev $dev onlink"
+		_topo_add _TOPO_B_SRV "route replace fd00:$i::/64 via $gw6 dev $dev onlink"
 	else
 		net4="10.0.$i.0/24"; net6="fd00:$i::/64"; a4="10.0.$i.2"
 		gw4="10.0.$i.1"; gw6="fd00:$i::1"
 	fi
-	_topo_ip "$ns" -4 route replace "$net4" dev "$dev" src "$a4" table "$t" || return 1
-	_topo_ip "$ns" -4 route replace default via "$gw4" dev "$dev" onlink table "$t" || return 1
-	_topo_ip "$ns" -6 route replace "$net6" dev "$dev" table "$t" || return 1
-	_topo_ip "$ns" -6 route replace default via "$gw6" dev "$dev" onlink table "$t" || return 1
+	_topo_add _TOPO_B_SRV "route replace $net4 dev $dev src $a4 table $t"
+	_topo_add _TOPO_B_SRV "route replace default via $gw4 dev $dev onlink table $t"
+	_topo_add _TOPO_B_SRV "route replace $net6 dev $dev table $t"
+	_topo_add _TOPO_B_SRV "route replace default via $gw6 dev $dev onlink table $t"
 }
 
 _topo_routes_rtr()
 {
-	local i=$1 ns=$TOPO_NS_RTR
+	local i=$1
 
-	_topo_ip "$ns" -4 route replace default via "10.1.$i.2" dev "rtr-s$i" onlink table $((100 + i)) || return 1
-	_topo_ip "$ns" -6 route replace default via "fd01:$i::2" dev "rtr-s$i" onlink table $((100 + i)) || return 1
-	_topo_ip "$ns" -4 route replace default via "10.0.$i.1" dev "rtr-c$i" onlink table $((200 + i)) || return 1
-	_topo_ip "$ns" -6 route replace default via "fd00:$i::1" dev "rtr-c$i" onlink table $((200 + i)) || return 1
+	_topo_add _TOPO_B_RTR "route replace default via 10.1.$i.2 dev rtr-s$i onlink table $((100 + i))"
+	_topo_add _TOPO_B_RTR "route replace default via fd01:$i::2 dev rtr-s$i onlink table $((100 + i))"
+	_topo_add _TOPO_B_RTR "route replace default via 10.0.$i.1 dev rtr-c$i onlink table $((200 + i))"
+	_topo_add _TOPO_B_RTR "route replace default via fd00:$i::1 dev rtr-c$i onlink table $((200 + i))"
 }
 
 _topo_exit_trap()
@@ -389,7 +494,7 @@ _topo_setup()
 	fi
 	rpaths=${rpaths//,/ }
 	if [ "$router" = 1 ] && [ "$rpset" = 0 ]; then
-		rpaths=$(seq 1 "$npaths")
+		rpaths=$(_topo_seq 1 "$npaths")
 	fi
 	TOPO_ROUTED_PATHS=
 	for p in $rpaths; do
@@ -419,91 +524,141 @@ _topo_setup()
 	: > "$TOPO_TMP/pids"
 	: > "$TOPO_TMP/captures"
 	_topo_install_trap
+	if mkfifo -m 600 "$TOPO_TMP/sleep" 2>/dev/null; then
+		exec {_TOPO_SLEEP_FD}<>"$TOPO_TMP/sleep"
+	fi
 
-	rnd=$(mktemp -u XXXXXX) || { _topo_err "mktemp -u failed"; return 1; }
-	tag="$RANDOM-$rnd"
+	# like "mktemp -u XXXXXX", without a fork; the PID keeps concurrent
+	# topologies apart
+	local chars=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789
+	rnd=
+	for i in 1 2 3 4 5 6; do
+		rnd="$rnd${chars:RANDOM % 62:1}"
+	done
+	tag="$BASHPID-$rnd"
 	cli="ns-cli-$tag"
 	srv="ns-srv-$tag"
 	[ -n "$TOPO_ROUTED_PATHS" ] && rtr="ns-rtr-$tag"
 
-	for p in "$cli" "$srv" $rtr; do
-		ip netns add "$p" || { _topo_err "ip netns add $p failed"; return 1; }
-		_TOPO_NS_LIST="$_TOPO_NS_LIST $p"
-		_topo_ip "$p" link set lo up || return 1
-		_topo_sysctl "$p" net.ipv4.conf.all.rp_filter=0 \
-			net.ipv4.conf.default.rp_filter=0 \
-			net.ipv6.conf.all.accept_dad=0 \
-			net.ipv6.conf.default.accept_dad=0 \
-			net.ipv6.conf.all.keep_addr_on_down=1 \
-			net.ipv6.conf.default.keep_addr_on_down=1 || return 1
-	done
+	# recorded first: topo_cleanup deletes whatever of them exists
+	_TOPO_NS_LIST="$cli $srv${rtr:+ $rtr}"
+	# shellcheck disable=SC2086
+	printf 'netns add %s\n' $_TOPO_NS_LIST | ip -batch - ||
+		{ _topo_err "ip netns add $_TOPO_NS_LIST failed"; return 1; }
 	TOPO_NS_CLI=$cli
 	TOPO_NS_SRV=$srv
 	TOPO_NS_RTR=$rtr
 
+	# before any link exists, so that new links inherit the "default"s
+	local common="net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+		net.ipv6.conf.all.keep_addr_on_down=1 net.ipv6.conf.default.keep_addr_on_down=1"
 	for p in "$cli" "$srv"; do
-		_topo_sysctl "$p" net.mptcp.enabled=1 ||
-			{ _topo_err "MPTCP not available in $p"; return 1; }
-		_topo_ip "$p" mptcp limits set subflows 8 add_addr_accepted 8 || return 1
+		# shellcheck disable=SC2086
+		_topo_sysctl "$p" $common net.mptcp.enabled=1 ||
+			{ _topo_err "cannot configure $p (kernel without MPTCP?)"; return 1; }
 	done
 	if [ -n "$rtr" ]; then
-		_topo_sysctl "$rtr" net.ipv4.ip_forward=1 \
+		# shellcheck disable=SC2086
+		_topo_sysctl "$rtr" $common net.ipv4.ip_forward=1 \
 			net.ipv6.conf.all.forwarding=1 || return 1
 	fi
 
-	for i in $(seq 1 "$npaths"); do
-		_topo_setup_path "$i" || return 1
+	# veths are created from the client and router sides, with the peer
+	# directly in its namespace: the client batch runs first, then the
+	# router's, then the server's (see _topo_batch_run)
+	_topo_batch_reset
+	for p in CLI SRV RTR; do
+		_topo_add "_TOPO_B_$p" "link set lo up"
 	done
+	for ((i = 1; i <= npaths; i++)); do
+		if _topo_routed "$i"; then
+			_topo_add _TOPO_B_CLI "link add cli-p$i type veth peer name rtr-c$i netns $rtr"
+			_topo_add _TOPO_B_RTR "link add rtr-s$i type veth peer name srv-p$i netns $srv"
+		else
+			_topo_add _TOPO_B_CLI "link add cli-p$i type veth peer name srv-p$i netns $srv"
+		fi
+	done
+	_topo_add _TOPO_B_CLI "mptcp limits set subflows 8 add_addr_accepted 8"
+	_topo_add _TOPO_B_SRV "mptcp limits set subflows 8 add_addr_accepted 8"
+	for ((i = 1; i <= npaths; i++)); do
+		_topo_setup_path "$i"
+	done
+	[ -n "$rtr" ] || _TOPO_B_RTR=''
+	_topo_batch_run || return 1
 	return 0
 }
 
+# _topo_setup_path I: queue the addresses, rules and routes of path I
 _topo_setup_path()
 {
-	local i=$1 cli=$TOPO_NS_CLI srv=$TOPO_NS_SRV rtr=$TOPO_NS_RTR t=$((100 + $1))
-	local a4 a6 n4 n6 sa4 sa6
+	local i=$1 t=$((100 + $1)) a4 a6 sa4 sa6
 
 	if _topo_routed "$i"; then
-		_topo_ip "$cli" link add "cli-p$i" type veth peer name "rtr-c$i" netns "$rtr" || return 1
-		_topo_ip "$rtr" link add "rtr-s$i" type veth peer name "srv-p$i" netns "$srv" || return 1
-		_topo_ip "$rtr" addr add "10.0.$i.254/24" dev "rtr-c$i" || return 1
-		_topo_ip "$rtr" addr add "fd00:$i::254/64" dev "rtr-c$i" nodad || return 1
-		_topo_ip "$rtr" addr add "10.1.$i.254/24" dev "rtr-s$i" || return 1
-		_topo_ip "$rtr" addr add "fd01:$i::254/64" dev "rtr-s$i" nodad || return 1
-		_topo_ip "$rtr" link set "rtr-c$i" up || return 1
-		_topo_ip "$rtr" link set "rtr-s$i" up || return 1
-		_topo_sysctl "$rtr" "net.ipv4.conf.rtr-c$i.rp_filter=0" \
-			"net.ipv4.conf.rtr-s$i.rp_filter=0" || return 1
-		_topo_routes_rtr "$i" || return 1
-		_topo_ip "$rtr" -4 rule add pref $((1000 + i)) iif "rtr-c$i" table "$t" || return 1
-		_topo_ip "$rtr" -6 rule add pref $((1000 + i)) iif "rtr-c$i" table "$t" || return 1
-		_topo_ip "$rtr" -4 rule add pref $((1100 + i)) iif "rtr-s$i" table $((200 + i)) || return 1
-		_topo_ip "$rtr" -6 rule add pref $((1100 + i)) iif "rtr-s$i" table $((200 + i)) || return 1
-	else
-		_topo_ip "$cli" link add "cli-p$i" type veth peer name "srv-p$i" netns "$srv" || return 1
+		_topo_add _TOPO_B_RTR "addr add 10.0.$i.254/24 dev rtr-c$i"
+		_topo_add _TOPO_B_RTR "addr add 10.1.$i.254/24 dev rtr-s$i"
+		_topo_add _TOPO_B_RTR "link set rtr-c$i up"
+		_topo_add _TOPO_B_RTR "link set rtr-s$i up"
+		_topo_add _TOPO_B_RTR "addr add fd00:$i::254/64 dev rtr-c$i nodad"
+		_topo_add _TOPO_B_RTR "addr add fd01:$i::254/64 dev rtr-s$i nodad"
+		_topo_add _TOPO_B_RTR "rule add pref $((1000 + i)) iif rtr-c$i table $t"
+		_topo_add _TOPO_B_RTR6 "rule add pref $((1000 + i)) iif rtr-c$i table $t"
+		_topo_add _TOPO_B_RTR "rule add pref $((1100 + i)) iif rtr-s$i table $((200 + i))"
+		_topo_add _TOPO_B_RTR6 "rule add pref $((1100 + i)) iif rtr-s$i table $((200 + i))"
+		_topo_routes_rtr "$i"
 	fi
 
 	# client side
-	a4=$(_topo_v4_cli "$i"); a6=$(_topo_v6_cli "$i")
-	_topo_ip "$cli" addr add "$a4/24" dev "cli-p$i" || return 1
-	_topo_ip "$cli" addr add "$a6/64" dev "cli-p$i" nodad || return 1
-	_topo_ip "$cli" link set "cli-p$i" up || return 1
-	_topo_sysctl "$cli" "net.ipv4.conf.cli-p$i.rp_filter=0" || return 1
-	_topo_ip "$cli" -4 rule add pref $((1000 + i)) from "$a4" table "$t" || return 1
-	_topo_ip "$cli" -6 rule add pref $((1000 + i)) from "$a6" table "$t" || return 1
-	_topo_routes_cli "$i" || return 1
+	a4="10.0.$i.1"; a6="fd00:$i::1"
+	_topo_add _TOPO_B_CLI "addr add $a4/24 dev cli-p$i"
+	_topo_add _TOPO_B_CLI "link set cli-p$i up"
+	_topo_add _TOPO_B_CLI "rule add pref $((1000 + i)) from $a4 table $t"
+	_topo_add _TOPO_B_CLI "addr add $a6/64 dev cli-p$i nodad"
+	_topo_add _TOPO_B_CLI6 "rule add pref $((1000 + i)) from $a6 table $t"
+	_topo_routes_cli "$i"
 
 	# server side
-	sa4=$(_topo_v4_srv "$i"); sa6=$(_topo_v6_srv "$i")
-	n4="10.0.$i.0/24"; n6="fd00:$i::/64"
-	_topo_ip "$srv" addr add "$sa4/24" dev "srv-p$i" || return 1
-	_topo_ip "$srv" addr add "$sa6/64" dev "srv-p$i" nodad || return 1
-	_topo_ip "$srv" link set "srv-p$i" up || return 1
-	_topo_sysctl "$srv" "net.ipv4.conf.srv-p$i.rp_filter=0" || return 1
-	_topo_ip "$srv" -4 rule add pref $((900 + i)) to "$n4" table "$t" || return 1
-	_topo_ip "$srv" -6 rule add pref $((900 + i)) to "$n6" table "$t" || return 1
-	_topo_ip "$srv" -4 rule add pref $((1000 + i)) from "$sa4" table "$t" || return 1
-	_topo_ip "$srv" -6 rule add pref $((1000 + i)) from "$sa6" table "$t" || return 1
-	_topo_routes_srv "$i" || return 1
+	if _topo_routed "$i"; then
+		sa4="10.1.$i.2"; sa6="fd01:$i::2"
+	else
+		sa4="10.0.$i.2"; sa6="fd00:$i::2"
+	fi
+	_topo_add _TOPO_B_SRV "addr add $sa4/24 dev srv-p$i"
+	_topo_add _TOPO_B_SRV "link set srv-p$i up"
+	_topo_add _TOPO_B_SRV "rule add pref $((900 + i)) to 10.0.$i.0/24 table $t"
+	_topo_add _TOPO_B_SRV "rule add pref $((1000 + i)) from $sa4 table $t"
+	_topo_add _TOPO_B_SRV "addr add $sa6/64 dev srv-p$i nodad"
+	_topo_add _TOPO_B_SRV6 "rule add pref $((900 + i)) to fd00:$i::/64 table $t"
+	_topo_add _TOPO_B_SRV6 "rule add pref $((1000 + i)) from $sa6 table $t"
+	_topo_routes_srv "$i"
+}
+
+# _topo_ns_pids NS...: PIDs of the processes in these network namespaces
+# (what "ip netns pids" prints, without one ip process per namespace)
+_topo_ns_pids()
+{
+	local ns d files="" f p pid out=""
+
+	for ns in "$@"; do
+		for d in /run/netns /var/run/netns; do
+			if [ -e "$d/$ns" ]; then
+				files="$files $d/$ns"
+				break
+			fi
+		done
+	done
+	[ -n "$files" ] || return 0
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+		for f in $files; do
+			if [ "$p/ns/net" -ef "$f" ]; then
+				out="$out $pid"
+				break
+			fi
+		done
+	done
+	echo "$out"
 }
 
 # topo_cleanup: stop captures and background jobs, kill whatever still runs
@@ -520,24 +675,17 @@ topo_cleanup()
 		_topo_bg_kill_all
 	fi
 
-	for ns in $_TOPO_NS_LIST; do
-		pids=
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			[ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] || pids="$pids $pid"
-		done
+	if [ -n "$_TOPO_NS_LIST" ]; then
+		# shellcheck disable=SC2086
+		pids=$(_topo_ns_pids $_TOPO_NS_LIST)
 		if [ -n "$pids" ]; then
 			# shellcheck disable=SC2086
 			_topo_kill_wait $pids ||
-				{ _topo_err "processes still running in $ns:$pids"; rc=1; }
+				{ _topo_err "processes survived SIGKILL in the namespaces:$pids"; rc=1; }
 		fi
-	done
-	# the router goes first so no veth peer outlives its namespace
-	for ns in $_TOPO_NS_LIST; do
-		case $ns in ns-rtr-*) ip netns del "$ns" 2>/dev/null ;; esac
-	done
-	for ns in $_TOPO_NS_LIST; do
-		case $ns in ns-rtr-*) ;; *) ip netns del "$ns" 2>/dev/null ;; esac
-	done
+		# shellcheck disable=SC2086
+		printf 'netns del %s\n' $_TOPO_NS_LIST | ip -force -batch - > /dev/null 2>&1
+	fi
 
 	if [ -n "$_TOPO_NS_LIST" ]; then
 		list=$(ip netns list 2>/dev/null)
@@ -551,6 +699,10 @@ topo_cleanup()
 		done
 	fi
 
+	if [ -n "${_TOPO_SLEEP_FD:-}" ]; then
+		exec {_TOPO_SLEEP_FD}>&-
+		_TOPO_SLEEP_FD=
+	fi
 	if [ -n "$TOPO_TMP" ] && [ -d "$TOPO_TMP" ]; then
 		rm -rf -- "$TOPO_TMP" || { _topo_err "cannot remove $TOPO_TMP"; rc=1; }
 	fi
@@ -657,13 +809,15 @@ topo_wait_for()
 			_topo_err "timeout (${to}s) waiting for: $*"
 			return 1
 		fi
-		sleep 0.1
+		_topo_sleep 0.1
 	done
 }
 
-# Background wrapper: runs in its own subshell (PID = $! of topo_bg), with
-# stdout/stderr already on OUTFILE.  Records the command's PID and, when it
-# ends, its exit status, so topo_wait_pid works even from another subshell.
+# Background wrapper, with stdout/stderr already on OUTFILE.  It is started
+# "double forked" (not a child of the caller's shell: bash would otherwise
+# print "wait_for: No record of process" when such a child ends during an
+# EXIT trap), so it records the command's PID and, when the command ends,
+# its exit status: topo_wait_pid reads that, from any (sub)shell.
 _topo_bg_wrapper()
 {
 	local ns=$1 child='' killed='' rc rc2 dir=$TOPO_TMP
@@ -674,6 +828,8 @@ _topo_bg_wrapper()
 	ip netns exec "$ns" "$@" < /dev/null &
 	child=$!
 	echo "$child" > "$dir/bg.$BASHPID.child"
+	# TERM before "child" was set: the trap could not forward it
+	[ -n "$killed" ] && kill -TERM "$child" 2>/dev/null
 	wait "$child"
 	rc=$?
 	if [ -n "$killed" ]; then
@@ -699,8 +855,8 @@ topo_bg()
 	out=$2
 	shift 2
 	: > "$out" || { _topo_err "topo_bg: cannot write $out"; return 1; }
-	_topo_bg_wrapper "$ns" "$@" > "$out" 2>&1 < /dev/null &
-	pid=$!
+	pid=$( (_topo_bg_wrapper "$ns" "$@" > "$out" 2>&1 < /dev/null & echo "$!") )
+	[ -n "$pid" ] || { _topo_err "topo_bg: could not start $*"; return 1; }
 	echo "$pid" >> "$TOPO_TMP/pids"
 	TOPO_LAST_PID=$pid
 	echo "$pid"
@@ -736,7 +892,7 @@ topo_wait_pid()
 			_topo_err "pid $pid timed out after ${to}s, killed"
 			return 124
 		fi
-		sleep 0.05
+		_topo_sleep 0.05
 	done
 	if [ -n "$rcf" ] && [ -f "$rcf" ]; then
 		rc=$(cat "$rcf")
@@ -813,7 +969,7 @@ topo_mptcp_endpoints()
 		shift
 	done
 	[ "$cli" = 0 ] && [ "$srv" = 0 ] && cli=1
-	[ -n "$paths" ] || paths=$(seq 2 "$TOPO_NPATHS")
+	[ -n "$paths" ] || paths=$(_topo_seq 2 "$TOPO_NPATHS")
 	for i in $paths; do
 		_topo_path "$i" topo_mptcp_endpoints || return 1
 		if [ "$cli" = 1 ]; then
@@ -902,8 +1058,10 @@ topo_link_up()
 	local pns pif
 
 	_topo_path "${1:-}" topo_link_up || return 1
-	_topo_ip "$TOPO_NS_CLI" link set "cli-p$1" up || return 1
-	_topo_routes_cli "$1" || return 1
+	_topo_batch_reset
+	_topo_add _TOPO_B_CLI "link set cli-p$1 up"
+	_topo_routes_cli "$1"
+	_topo_batch_run || return 1
 	if _topo_routed "$1"; then
 		pns=$TOPO_NS_RTR pif="rtr-c$1"
 	else
@@ -930,7 +1088,15 @@ _topo_nstat_dump()
 # _topo_nstat_get COUNTER < dump: value, 0 if absent
 _topo_nstat_get()
 {
-	awk -v c="$1" '$1 == c { v = $2; f = 1 } END { print f ? v : 0 }'
+	local name val
+
+	while read -r name val _; do
+		if [ "$name" = "$1" ]; then
+			echo "$val"
+			return 0
+		fi
+	done
+	echo 0
 }
 
 # topo_nstat_raw NS COUNTER: absolute kernel value (0 if absent)
@@ -1075,24 +1241,20 @@ topo_capture_start()
 		ns=$TOPO_NS_RTR dev="rtr-s$path" ;;
 	*) _topo_err "topo_capture_start: bad side '$side'"; return 1 ;;
 	esac
-	log=$(mktemp "$TOPO_TMP/tcpdump.XXXXXX") || { _topo_err "mktemp failed"; return 1; }
+	log="$TOPO_TMP/tcpdump.$path.$side.$RANDOM.log"
 	# -Z root: Debian's tcpdump would otherwise drop to user "tcpdump",
 	# which may not be allowed to write FILE
-	ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -n -i "$dev" \
-		-w "$file" "$@" > "$log" 2>&1 < /dev/null &
-	pid=$!
+	# double fork, see _topo_bg_wrapper
+	pid=$( (ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -n -i "$dev" \
+		-w "$file" "$@" > "$log" 2>&1 < /dev/null & echo "$!") )
+	[ -n "$pid" ] || { _topo_err "could not start tcpdump"; return 1; }
 	echo "$pid" >> "$TOPO_TMP/pids"
 	echo "$pid $file $log" >> "$TOPO_TMP/captures"
-	if ! topo_wait_for 10 _topo_capture_ready "$pid" "$log"; then
+	# generous: starting tcpdump takes seconds in a TCG guest
+	if ! topo_wait_for 30 _topo_capture_ready "$pid" "$log" ||
+	   ! _topo_alive "$pid"; then
 		_topo_err "tcpdump on $dev in $ns did not start: $(cat "$log")"
-		_topo_kill_wait "$pid" || :
-		_topo_forget_pid "$pid"
-		return 1
-	fi
-	if ! _topo_alive "$pid"; then
-		_topo_err "tcpdump on $dev in $ns failed: $(cat "$log")"
-		wait "$pid" 2>/dev/null || :
-		_topo_forget_pid "$pid"
+		_topo_capture_stop_all 0 "$pid" || :
 		return 1
 	fi
 	echo "$pid"
@@ -1117,7 +1279,7 @@ _topo_file_size()
 _topo_capture_stop_all()
 {
 	local settle=$1 want=${2:-} f="$TOPO_TMP/captures" pid file log keep="" rc=0
-	local s1 s2 n
+	local s1 s2 n n2
 
 	[ -f "$f" ] || return 0
 	while read -r pid file log; do
@@ -1131,8 +1293,8 @@ _topo_capture_stop_all()
 			# the file stops growing (3 x 0.1s unchanged, max 3s)
 			s1=$(_topo_file_size "$file")
 			n=0
-			for _ in $(seq 30); do
-				sleep 0.1
+			for ((n2 = 0; n2 < 30; n2++)); do
+				_topo_sleep 0.1
 				s2=$(_topo_file_size "$file")
 				if [ "$s2" = "$s1" ]; then
 					n=$((n + 1))

@@ -44,7 +44,7 @@ fi
 # out of range and garbage: EINVAL, value unchanged (still 2)
 bad=
 for v in 3 -1 255 256 abc ""; do
-	err=$(ip netns exec "$ns" sh -c "printf '%s' '$v' > $knob" 2>&1)
+	err=$(ip netns exec "$ns" bash -c 'printf "%s" "$1" > "$2"' _ "$v" "$knob" 2>&1)
 	rc=$?
 	now=$(ip netns exec "$ns" sysctl -n net.mptcp.sec_enabled)
 	if [ "$rc" = 0 ] && [ -n "$v" ]; then

@@ -49,7 +49,7 @@ if [ -f "$out/kunit-requested" ]; then
 	nsuites=0
 	# a suite block: "    # Subtest: NAME" ... "(not )ok N NAME"
 	awk -v dir="$out" '
-		/^    # Subtest: / { name = $4; f = dir "/kunit-" name ".ktap"; printf "" > f; next }
+		/^    # Subtest: / { name = $3; f = dir "/kunit-" name ".ktap"; printf "" > f; next }
 		name != "" && /^    / { sub(/^    /, ""); print >> f; next }
 		name != "" && /^(not )?ok [0-9]+/ { print > (dir "/kunit-" name ".result"); name = "" }
 	' "$out/kunit.ktap"
