@@ -14,10 +14,12 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 
 topo_setup --paths 2 || exit 1
 topo_mptcp_endpoints --client-subflow
+topo_netem 1 rate 40mbit delay 2ms
+topo_netem 2 rate 60mbit delay 10ms
 say "Two hosts, a client and a server, each in its own network namespace,"
 say "are joined by two independent links (think Wi-Fi and LTE):"
-say "  path 1: client $(topo_cli_addr 1) <-> server $(topo_srv_addr 1)"
-say "  path 2: client $(topo_cli_addr 2) <-> server $(topo_srv_addr 2)"
+say "  path 1: client $(topo_cli_addr 1) <-> server $(topo_srv_addr 1)  (40 Mbit/s, 2 ms)"
+say "  path 2: client $(topo_cli_addr 2) <-> server $(topo_srv_addr 2)  (60 Mbit/s, 10 ms)"
 say "The client opens ONE Multipath TCP connection to $(topo_srv_addr 1) and"
 say "uploads $size of random data; the kernel adds a second subflow on path 2."
 

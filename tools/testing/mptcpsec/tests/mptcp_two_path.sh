@@ -5,8 +5,8 @@
 # upload, download and both at once, each path carrying part of the data,
 # and the same through a router namespace with netem on path 1.
 #
-#   client 10.0.1.1 ---- path 1 ---- 10.0.1.2 server
-#          10.0.2.1 ---- path 2 ---- 10.0.2.2
+#   client 10.0.1.1 ---- path 1 (50 Mbit/s) ---- 10.0.1.2 server
+#          10.0.2.1 ---- path 2 (50 Mbit/s) ---- 10.0.2.2
 here=$(cd "$(dirname "$0")/.." && pwd)
 repo=$(cd "$here/../../.." && pwd)
 . "$here/lib/ktap.sh"
@@ -64,6 +64,10 @@ both_paths_carried() {
 
 topo_setup --paths 2 || { ktap_diag "topology setup failed"; exit 1; }
 topo_mptcp_endpoints --client-subflow
+# Rate-limit both links, as real access links are: on unlimited veths the
+# upstream scheduler keeps every byte on the first subflow it finds fastest.
+topo_netem 1 rate 50mbit
+topo_netem 2 rate 50mbit
 topo_nstat_snapshot "$TOPO_NS_SRV" "$TOPO_TMP/srv.nstat"
 min=$((1024 * 1024))
 
@@ -96,7 +100,8 @@ topo_cleanup
 # path 1 through a router with delay, loss and reordering
 topo_setup --paths 2 --router --router-paths "1" || { ktap_diag "setup failed"; exit 1; }
 topo_mptcp_endpoints --client-subflow
-topo_netem 1 delay 5ms loss 1% reorder 10% 50%
+topo_netem 1 delay 5ms loss 1% reorder 10% 50% rate 50mbit
+topo_netem 2 rate 50mbit
 if out=$(transfer routed -s 4M -r 4M -- -s 4M -r 4M 2>&1); then
 	ktap_diag "$out"
 	ktap_ok "routed_netem_bidir_4M"

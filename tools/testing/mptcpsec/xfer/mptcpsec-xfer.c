@@ -455,6 +455,31 @@ static enum result refill(struct xfer *x)
 	return RES_OK;
 }
 
+static bool all_sent(const struct xfer *x)
+{
+	return x->sent == x->o->send_bytes && x->soff == x->slen;
+}
+
+/*
+ * Half-close only once everything is sent AND everything expected has
+ * arrived: an MPTCP peer that has half-closed leaves the ESTABLISHED state,
+ * and upstream then refuses new subflows (MP_JOIN is reset with
+ * EPROHIBIT), so a receive-only side must not send its FIN early.
+ */
+static enum result xfer_maybe_shutdown(struct xfer *x)
+{
+	struct conn *c = &x->c;
+
+	if (x->wr_shut || !all_sent(x) ||
+	    (!x->eof && x->recvd < x->o->recv_bytes))
+		return RES_OK;
+	if (c->tp->shutdown_wr(c) < 0)
+		return RES_ERROR;
+	x->wr_shut = true;
+	dbg("sent %" PRIu64 " bytes, shut down writing", x->sent);
+	return RES_OK;
+}
+
 static enum result do_send(struct xfer *x)
 {
 	struct conn *c = &x->c;
@@ -464,13 +489,8 @@ static enum result do_send(struct xfer *x)
 	for (i = 0; i < OPS_PER_POLL && !x->wr_shut; i++) {
 		if (refill(x) != RES_OK)
 			return RES_ERROR;
-		if (x->soff == x->slen) {
-			if (c->tp->shutdown_wr(c) < 0)
-				return RES_ERROR;
-			x->wr_shut = true;
-			dbg("sent %" PRIu64 " bytes, shut down writing", x->sent);
-			break;
-		}
+		if (x->soff == x->slen)
+			break;	/* all sent: xfer_maybe_shutdown() takes over */
 		n = c->tp->write(c, x->sbuf + x->soff, x->slen - x->soff);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -555,6 +575,10 @@ static enum result run_conn(struct xfer *x, int fd)
 		goto out;
 	}
 	while (!(x->wr_shut && x->eof)) {
+		if ((res = xfer_maybe_shutdown(x)) != RES_OK)
+			goto out;
+		if (x->wr_shut && x->eof)
+			break;
 		timeout = remaining_ms();
 		if (!timeout) {
 			err("timeout after %g s: sent %" PRIu64 "/%" PRIu64
@@ -568,7 +592,7 @@ static enum result run_conn(struct xfer *x, int fd)
 			timeout = 0;
 		pfd.fd = c->fd;
 		pfd.events = (x->eof ? 0 : c->rd_events) |
-			     (x->wr_shut ? 0 : c->wr_events);
+			     (x->wr_shut || all_sent(x) ? 0 : c->wr_events);
 		pfd.revents = 0;
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
 			err("poll: %s", strerror(errno));
