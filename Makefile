@@ -18,7 +18,7 @@ export BUILD
 DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 	cpio dwarves ccache sparse qemu-system-x86 iproute2 iputils-ping \
 	nftables iptables tcpdump socat iperf3 mptcpd python3-scapy \
-	python3-cryptography openssl python3-docutils
+	python3-cryptography openssl python3-docutils ethtool procps
 
 # Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
 VM_OPTS ?=

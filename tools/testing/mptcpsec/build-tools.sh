@@ -25,7 +25,8 @@ make -s -C "$here/xfer" O="$build/bin" KHDR_INCLUDES="-isystem $hdr"
 st=$build/selftests/mptcp
 mkdir -p "$st"
 make -s -C "$src/tools/testing/selftests/net/mptcp" OUTPUT="$st" \
-	KHDR_INCLUDES="-isystem $hdr" CC="ccache gcc" 2>&1 | grep -v '^make' || true
+	KHDR_INCLUDES="-isystem $hdr" CC="ccache gcc" > "$st/build.log" 2>&1 ||
+	{ cat "$st/build.log" >&2; echo "build-tools: upstream selftests failed to build" >&2; exit 1; }
 for f in "$src"/tools/testing/selftests/net/mptcp/*.sh \
 	 "$src"/tools/testing/selftests/net/mptcp/settings; do
 	cmp -s "$f" "$st/$(basename "$f")" || cp "$f" "$st/"

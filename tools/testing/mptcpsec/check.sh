@@ -35,10 +35,18 @@ fi
 start=$(date +%s)
 passed=0 failed=0
 
-# tally DIR-OR-OUTPUT: add a VM run's summary
-tally() {
-	local p f
-	read -r p f _ < "$1/summary" 2>/dev/null || { p=0; f=1; }
+# vm_run DIR RUN-VM-ARGS...: one VM run; adds its summary to the totals.
+# A run that stops before report.sh wrote a fresh summary is one failure.
+vm_run() {
+	local dir=$1 p f rc
+	shift
+	rm -f "$dir/summary"
+	"$here/vm/run-vm.sh" --out "$dir" "$@"
+	rc=$?
+	if [ "$rc" -gt 1 ] || ! read -r p f _ < "$dir/summary"; then
+		echo "not ok - vm run in ${dir#"$repo"/} # run-vm.sh exit status $rc, no summary"
+		p=0 f=1
+	fi
 	passed=$((passed + p)); failed=$((failed + f))
 }
 
@@ -52,15 +60,13 @@ passed=$((passed + p)); failed=$((failed + f))
 
 echo "# VM tests, debug kernel (guest log: build/vm/check-debug/console.log)"
 # shellcheck disable=SC2086
-"$here/vm/run-vm.sh" ${VM_OPTS:-} --out "$vm/check-debug" $debug_tests
-tally "$vm/check-debug"
+vm_run "$vm/check-debug" ${VM_OPTS:-} $debug_tests
 
 if [ -n "$perf_tests" ]; then
 	echo "# VM tests, perf kernel (guest log: build/vm/check-perf/console.log)"
 	# shellcheck disable=SC2086
-	"$here/vm/run-vm.sh" ${VM_OPTS:-} --out "$vm/check-perf" \
+	vm_run "$vm/check-perf" ${VM_OPTS:-} \
 		--kernel "$build/kernel-perf/arch/x86/boot/bzImage" $perf_tests
-	tally "$vm/check-perf"
 fi
 
 secs=$(( $(date +%s) - start ))

@@ -25,27 +25,39 @@ die() { echo "prepare-tree: ERROR: $*" >&2; exit 1; }
 deb_ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
 base_ver=$(cat "$repo/patches/BASE")
 
-# (1) unpack
+# one preparation at a time (make -j kernel builds two configurations)
+mkdir -p "$build/src"
+exec 9> "$build/src/.prepare.lock"
+flock 9
+
+# (1) unpack; -m: fresh mtimes, so that no object built from an older
+# package version looks newer than its source
 if [ ! -f "$state/debian-version" ] || [ "$(cat "$state/debian-version")" != "$deb_ver" ]; then
-	[ -d "$src" ] && say "linux-source-6.1 changed to $deb_ver: unpacking again"
+	if [ -d "$src" ]; then
+		say "linux-source-6.1 changed to $deb_ver: unpacking again, clean kernel builds"
+		rm -rf "$build"/kernel-*
+	fi
 	rm -rf "$src"
-	mkdir -p "$build/src"
 	say "unpacking $tarball ($deb_ver)"
-	tar -C "$build/src" -xf "$tarball"
+	tar -C "$build/src" -m -xf "$tarball"
 	mkdir -p "$state/applied"
 	echo "$deb_ver" > "$state/debian-version"
 fi
 
 # (2) patches
-series_sig() { # the series file and every patch it names
-	(cd "$1" && cat series $(grep -v '^#' series)) | sha256sum | cut -d' ' -f1
+series_list() { # the patches a series file names, in order
+	grep -v -e '^#' -e '^[[:space:]]*$' "$1"
+}
+series_sig() { # the list and every patch it names
+	(cd "$1" && series_list series && cat $(series_list series)) |
+		sha256sum | cut -d' ' -f1
 }
 want=$(series_sig "$repo/patches")
 have=$( [ -f "$state/applied/series" ] && series_sig "$state/applied" || echo none)
 if [ "$want" != "$have" ]; then
 	if [ -f "$state/applied/series" ]; then
 		say "reverting the previously applied series"
-		for p in $(grep -v '^#' "$state/applied/series" | tac); do
+		for p in $(series_list "$state/applied/series" | tac); do
 			patch -d "$src" -p1 -R -s -f --no-backup-if-mismatch \
 				< "$state/applied/$p" >/dev/null ||
 				die "cannot revert $p; remove $src and run make again"
@@ -55,7 +67,7 @@ if [ "$want" != "$have" ]; then
 	[ "$deb_ver" = "$base_ver" ] ||
 		say "NOTE: installed linux-source-6.1 is $deb_ver, patches/series was made on $base_ver; checking that it still applies"
 	n=0
-	for p in $(grep -v '^#' "$repo/patches/series"); do
+	for p in $(series_list "$repo/patches/series"); do
 		if ! out=$(patch -d "$src" -p1 -N -f --fuzz=0 --dry-run \
 				< "$repo/patches/$p" 2>&1); then
 			echo "$out" >&2

@@ -17,7 +17,8 @@ port=10000
 
 ktap_begin 5
 
-# transfer NAME CLIENT-ARGS -- SERVER-ARGS: one connection; ok when both
+# transfer NAME CLIENT-ARGS -- SERVER-ARGS: one connection on $port (the
+# caller moves it on: this runs in a subshell); ok when both
 # ends report result=ok.  Leaves the outputs in $TOPO_TMP/NAME.{cli,srv}.
 transfer() {
 	local name=$1 cargs=() sargs=() pid rc_c rc_s
@@ -25,7 +26,6 @@ transfer() {
 	while [ "$1" != -- ]; do cargs+=("$1"); shift; done
 	shift
 	sargs=("$@")
-	port=$((port + 1))
 	rm -f "$TOPO_TMP/$name.ready"
 	pid=$(topo_bg "$TOPO_NS_SRV" "$TOPO_TMP/$name.srv" "$xfer" server \
 		-p "$port" --ready-file "$TOPO_TMP/$name.ready" -t 300 "${sargs[@]}")
@@ -78,6 +78,7 @@ for dir in upload download bidir; do
 	bidir) c=(-s "$size" -r "$size"); s=(-s "$size" -r "$size"); want=both ;;
 	esac
 	snap_bytes
+	port=$((port + 1))
 	if out=$(transfer "$dir" "${c[@]}" -- "${s[@]}" 2>&1) &&
 	   out+=$'\n'$(if [ $want = both ]; then both_paths_carried tx $min &&
 			both_paths_carried rx $min; else both_paths_carried $want $min; fi); then
@@ -102,6 +103,7 @@ topo_setup --paths 2 --router --router-paths "1" || { ktap_diag "setup failed"; 
 topo_mptcp_endpoints --client-subflow
 topo_netem 1 delay 5ms loss 1% reorder 10% 50% rate 50mbit
 topo_netem 2 rate 50mbit
+port=$((port + 1))
 if out=$(transfer routed -s 4M -r 4M -- -s 4M -r 4M 2>&1); then
 	ktap_diag "$out"
 	ktap_ok "routed_netem_bidir_4M"

@@ -12,8 +12,13 @@
 # dmesg.txt, kmemleak.txt and finally guest-done, and reboots (qemu exits).
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root LANG=C.UTF-8 TERM=dumb
-here=$(cd "$(dirname "$0")" && pwd)
-tests=$(cd "$here/../tests" && pwd)
+# The host's view of the root filesystem stays reachable under $host
+# after tmpfs hides /tmp, /root, ... below: the repo and build/ may live
+# there.  MPTCPSEC_BUILD comes from the kernel command line (run-vm.sh).
+host=/dev/.host
+here=$host$(cd "$(dirname "$0")" && pwd)
+tests=$here/../tests
+export BUILD=$host${MPTCPSEC_BUILD:?run-vm.sh passes MPTCPSEC_BUILD}
 
 log() { echo "mptcpsec-vm: $*" > /dev/console; }
 
@@ -28,6 +33,9 @@ ln -sfn /proc/self/fd /dev/fd
 ln -sfn /proc/self/fd/0 /dev/stdin
 ln -sfn /proc/self/fd/1 /dev/stdout
 ln -sfn /proc/self/fd/2 /dev/stderr
+mkdir -p $host
+mount --bind / $host
+mount --make-private $host
 for d in /tmp /run /var/tmp /root /mnt; do
 	mount -t tmpfs -o mode=1777 tmpfs "$d"
 done
@@ -57,10 +65,11 @@ while read -r name timeout; do
 	echo "$rc" > "/run/out/$name.rc"
 	echo "$start $end" > "/run/out/$name.time"
 	log "done $name rc=$rc"
-	# a test must leave no namespace behind
+	# a test must leave no namespace behind (report.sh fails it)
 	left=$(ip netns list 2>/dev/null)
 	if [ -n "$left" ]; then
 		log "test $name left namespaces behind: $(echo $left)"
+		echo $left > "/run/out/$name.leak"
 		for ns in $(ip netns list | cut -d' ' -f1); do ip netns del "$ns"; done
 	fi
 done < /run/out/plan

@@ -41,11 +41,14 @@ add() { # result name subtest-file
 	entries+=("$1	$2	$3")
 }
 
-# --- KUnit suites, from the kernel log of the guest
-klog=$out/dmesg.txt
-[ -f "$klog" ] || klog=$out/console.log
+# --- KUnit suites, from the guest console (complete, unlike the dmesg
+# ring buffer dumped at the end)
 if [ -f "$out/kunit-requested" ]; then
-	strip_ts < "$klog" > "$out/kunit.ktap" 2>/dev/null
+	tr -d '\r' < "$out/console.log" 2>/dev/null | strip_ts > "$out/kunit.ktap"
+	# KUnit's own top-level plan: how many suites must report
+	planned=$(awk '/^KTAP version 1$/ { k = 1; next }
+		k && /^1\.\.[0-9]+$/ { sub(/^1\.\./, ""); print; exit }
+		{ k = 0 }' "$out/kunit.ktap")
 	nsuites=0
 	# a suite block: "    # Subtest: NAME" ... "(not )ok N NAME"
 	awk -v dir="$out" '
@@ -63,9 +66,9 @@ if [ -f "$out/kunit-requested" ]; then
 		add "$res" "kunit_$suite" "$out/kunit-$suite.ktap"
 		nsuites=$((nsuites + 1))
 	done
-	if [ "$nsuites" = 0 ]; then
+	if [ "$nsuites" = 0 ] || [ "$nsuites" != "${planned:-none}" ]; then
 		fail=$((fail + 1))
-		add "not ok" "kunit # no KUnit results in the kernel log" -
+		add "not ok" "kunit # $nsuites suite results for a plan of ${planned:-none}" -
 	fi
 fi
 
@@ -78,8 +81,13 @@ while read -r name _; do
 	read -r p x s < <(count_leaves "$log" "")
 	pass=$((pass + p)); fail=$((fail + x)); skip=$((skip + s))
 	why=
+	if [ -s "$out/$name.leak" ]; then
+		echo "# left behind: $(cat "$out/$name.leak")" >> "$log"
+		[ "$rc" != 0 ] || rc=leak
+	fi
 	case "$rc" in
 	0) ;;
+	leak) why="left network namespaces behind" ;;
 	124|137) why="timed out" ;;
 	none) why="did not run (VM died?)" ;;
 	*) why="exit status $rc" ;;

@@ -24,7 +24,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../../.." && pwd)
-build=${BUILD:-$repo/build}
+build=$(realpath -m "${BUILD:-$repo/build}")
 kernel=$build/kernel-test/arch/x86/boot/bzImage
 out=
 timeout=
@@ -49,6 +49,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -f "$kernel" ] || die "no kernel at $kernel (run: make kernel)"
+# paths go into the kernel command line and qemu's -fsdev options
+for p in "$repo" "$build"; do
+	case "$p" in
+	*[[:space:],]*) die "the path '$p' has a space or a comma; move the repo" ;;
+	esac
+done
 [ $# -gt 0 ] || [ "$shell" = 1 ] || die "no test given"
 
 if [ -z "$out" ]; then
@@ -79,7 +85,7 @@ init=$here/guest-init.sh
 cmdline="console=ttyS0,115200 root=/dev/root rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=1048576 ro"
 cmdline+=" panic=-1 oops=panic printk.devkmsg=on"
-cmdline+=" kmemleak=on net.ifnames=0"
+cmdline+=" kmemleak=on net.ifnames=0 MPTCPSEC_BUILD=$build"
 if [ "$shell" = 1 ]; then
 	cmdline+=" init=/bin/bash"
 	serial="-serial mon:stdio"
