@@ -22,7 +22,8 @@ build=${BUILD:-$repo/build}
 vm=$build/vm
 
 # VM tests and their timeouts in seconds (TCG)
-debug_tests="kunit sysctl_sec_enabled:120 topo_selftest:600 mptcp_two_path:900"
+debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120 topo_selftest:600
+	mptcp_two_path:900"
 perf_tests="upstream_mptcp_connect:1500"
 if [ "${1:-}" = --upstream-full ]; then
 	debug_tests="upstream_all:10800"
@@ -50,13 +51,21 @@ vm_run() {
 	passed=$((passed + p)); failed=$((failed + f))
 }
 
-echo "# host tests: splat scanner on canned logs"
-out=$("$here/selftest-splat-scan.sh" 2>&1)
-r=$?
-echo "$out"
-read -r p f < <(awk '/^ok /{p++} /^not ok /{f++} END{print p+0, f+0}' <<< "$out")
-[ "$r" = 0 ] || [ "$f" != 0 ] || f=1
-passed=$((passed + p)); failed=$((failed + f))
+# host_test NAME SCRIPT: a host-side KTAP script; a non-zero exit without
+# a failed result still counts as one failure
+host_test() {
+	local out r p f
+	echo "# host tests: $1"
+	out=$("$2" 2>&1)
+	r=$?
+	echo "$out"
+	read -r p f < <(awk '/^ok /{p++} /^not ok /{f++} END{print p+0, f+0}' <<< "$out")
+	[ "$r" = 0 ] || [ "$f" != 0 ] || f=1
+	passed=$((passed + p)); failed=$((failed + f))
+}
+
+host_test "splat scanner on canned logs" "$here/selftest-splat-scan.sh"
+host_test "MPTCPsec Python reference and its vectors" "$here/selftest-ref.sh"
 
 echo "# VM tests, debug kernel (guest log: build/vm/check-debug/console.log)"
 # shellcheck disable=SC2086
