@@ -1010,6 +1010,32 @@ static void mptcp_sec_join_msg(u8 msg[10], u32 a, u32 b, u8 f, u8 id)
 	msg[9] = id;
 }
 
+/* The MP_JOIN HMAC sent by @sender, truncated to @out_len bytes:
+ * HMAC-SHA256(join key(sender), u32 own || u32 peer || u8 f || u8 id).
+ */
+static int mptcp_sec_join_hmac(struct crypto_shash *hmac,
+			       const struct mptcp_sec_keys *keys,
+			       enum mptcp_sec_role sender, u32 own, u32 peer,
+			       u8 f, u8 id, u8 *out, unsigned int out_len)
+{
+	u8 mac[MPTCP_SEC_HASH_LEN];
+	u8 msg[10];
+	int err;
+
+	if (sender >= MPTCP_SEC_NR_ROLES)
+		return -EINVAL;
+
+	mptcp_sec_join_msg(msg, own, peer, f, id);
+	err = mptcp_sec_hmac(hmac, keys->join_key[sender],
+			     MPTCP_SEC_HMAC_KEY_LEN, msg, sizeof(msg),
+			     NULL, 0, mac);
+	if (!err)
+		memcpy(out, mac, out_len);
+
+	memzero_explicit(mac, sizeof(mac));
+	return err;
+}
+
 /**
  * mptcp_sec_join_synack_hmac() - HMAC of the MP_JOIN SYN/ACK
  * @hmac: exclusively owned "hmac(sha256)" transform
@@ -1030,22 +1056,8 @@ int mptcp_sec_join_synack_hmac(struct crypto_shash *hmac,
 			       u8 f_syn, u8 id_syn,
 			       u8 out[MPTCP_SEC_JOIN_SYNACK_HMAC_LEN])
 {
-	u8 mac[MPTCP_SEC_HASH_LEN];
-	u8 msg[10];
-	int err;
-
-	if (responder >= MPTCP_SEC_NR_ROLES)
-		return -EINVAL;
-
-	mptcp_sec_join_msg(msg, r_r, r_i, f_syn, id_syn);
-	err = mptcp_sec_hmac(hmac, keys->join_key[responder],
-			     MPTCP_SEC_HMAC_KEY_LEN, msg, sizeof(msg),
-			     NULL, 0, mac);
-	if (!err)
-		memcpy(out, mac, MPTCP_SEC_JOIN_SYNACK_HMAC_LEN);
-
-	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return mptcp_sec_join_hmac(hmac, keys, responder, r_r, r_i, f_syn,
+				   id_syn, out, MPTCP_SEC_JOIN_SYNACK_HMAC_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_join_synack_hmac);
 
@@ -1069,22 +1081,8 @@ int mptcp_sec_join_ack_hmac(struct crypto_shash *hmac,
 			    u8 f_synack, u8 id_synack,
 			    u8 out[MPTCP_SEC_JOIN_ACK_HMAC_LEN])
 {
-	u8 mac[MPTCP_SEC_HASH_LEN];
-	u8 msg[10];
-	int err;
-
-	if (initiator >= MPTCP_SEC_NR_ROLES)
-		return -EINVAL;
-
-	mptcp_sec_join_msg(msg, r_i, r_r, f_synack, id_synack);
-	err = mptcp_sec_hmac(hmac, keys->join_key[initiator],
-			     MPTCP_SEC_HMAC_KEY_LEN, msg, sizeof(msg),
-			     NULL, 0, mac);
-	if (!err)
-		memcpy(out, mac, MPTCP_SEC_JOIN_ACK_HMAC_LEN);
-
-	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return mptcp_sec_join_hmac(hmac, keys, initiator, r_i, r_r, f_synack,
+				   id_synack, out, MPTCP_SEC_JOIN_ACK_HMAC_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_join_ack_hmac);
 

@@ -42,6 +42,10 @@
 #define MPTCP_INFO		1
 #endif
 
+#ifndef __noreturn
+#define __noreturn		__attribute__((noreturn))
+#endif
+
 #define PROG			"mptcpsec-xfer"
 #define MAX_WSIZE		(16u << 20)
 #define CONNECT_RETRY_SEC	5.0
@@ -52,6 +56,7 @@ enum result { RES_OK, RES_MISMATCH, RES_SHORT, RES_ERROR, RES_TIMEOUT };
 static const char *const res_name[] = {
 	"ok", "mismatch", "short", "error", "timeout"
 };
+
 static const int res_exit[] = {
 	EXIT_OK, EXIT_DATA, EXIT_DATA, EXIT_SYS, EXIT_TIMEOUT
 };
@@ -97,7 +102,7 @@ static void msg(int level, const char *fmt, ...)
 #define info(...)	msg(1, __VA_ARGS__)
 #define dbg(...)	msg(2, __VA_ARGS__)
 
-static void __attribute__((noreturn)) usage_err(const char *fmt, ...)
+static void __noreturn usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -364,7 +369,8 @@ static void xfer_close_files(struct xfer *x)
 		close(x->in_fd);
 	if (x->out_fd >= 0)
 		close(x->out_fd);
-	x->in_fd = x->out_fd = -1;
+	x->in_fd = -1;
+	x->out_fd = -1;
 	if (x->timeline)
 		fflush(x->timeline);
 }
@@ -376,28 +382,42 @@ static enum result xfer_reset(struct xfer *x)
 	int fl = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
 
 	xfer_close_files(x);
-	x->sent = x->recvd = x->soff = x->slen = 0;
-	x->wr_shut = x->eof = x->mismatch = false;
+	x->sent = 0;
+	x->recvd = 0;
+	x->soff = 0;
+	x->slen = 0;
+	x->wr_shut = false;
+	x->eof = false;
+	x->mismatch = false;
 	gen_init(&x->sgen, o, o->server);
 	gen_init(&x->rgen, o, !o->server);
-	x->t_start = x->t_end = now_sec();
+	x->t_start = now_sec();
+	x->t_end = x->t_start;
 	if (!EVP_DigestInit_ex(x->sha_tx, EVP_sha256(), NULL) ||
 	    !EVP_DigestInit_ex(x->sha_rx, EVP_sha256(), NULL)) {
 		err("EVP_DigestInit_ex(sha256) failed");
 		return RES_ERROR;
 	}
-	if (o->input && (x->in_fd = open(o->input, O_RDONLY | O_CLOEXEC)) < 0) {
-		err("open(%s): %s", o->input, strerror(errno));
-		return RES_ERROR;
+	if (o->input) {
+		x->in_fd = open(o->input, O_RDONLY | O_CLOEXEC);
+		if (x->in_fd < 0) {
+			err("open(%s): %s", o->input, strerror(errno));
+			return RES_ERROR;
+		}
 	}
-	if (o->output && (x->out_fd = open(o->output, fl, 0644)) < 0) {
-		err("open(%s): %s", o->output, strerror(errno));
-		return RES_ERROR;
+	if (o->output) {
+		x->out_fd = open(o->output, fl, 0644);
+		if (x->out_fd < 0) {
+			err("open(%s): %s", o->output, strerror(errno));
+			return RES_ERROR;
+		}
 	}
-	if (o->timeline && !x->timeline &&
-	    !(x->timeline = fopen(o->timeline, "a"))) {
-		err("fopen(%s): %s", o->timeline, strerror(errno));
-		return RES_ERROR;
+	if (o->timeline && !x->timeline) {
+		x->timeline = fopen(o->timeline, "a");
+		if (!x->timeline) {
+			err("fopen(%s): %s", o->timeline, strerror(errno));
+			return RES_ERROR;
+		}
 	}
 	return RES_OK;
 }
@@ -444,10 +464,13 @@ static enum result refill(struct xfer *x)
 		n = left;
 	if (x->in_fd < 0) {
 		gen_fill(&x->sgen, x->sbuf, n);
-	} else if ((r = io_full(x->in_fd, x->sbuf, n, false)) != (ssize_t)n) {
-		err("read(%s): %s", x->o->input,
-		    r < 0 ? strerror(errno) : "unexpected end of file");
-		return RES_ERROR;
+	} else {
+		r = io_full(x->in_fd, x->sbuf, n, false);
+		if (r != (ssize_t)n) {
+			err("read(%s): %s", x->o->input,
+			    r < 0 ? strerror(errno) : "unexpected end of file");
+			return RES_ERROR;
+		}
 	}
 	EVP_DigestUpdate(x->sha_tx, x->sbuf, n);
 	x->soff = 0;
@@ -575,7 +598,8 @@ static enum result run_conn(struct xfer *x, int fd)
 		goto out;
 	}
 	while (!(x->wr_shut && x->eof)) {
-		if ((res = xfer_maybe_shutdown(x)) != RES_OK)
+		res = xfer_maybe_shutdown(x);
+		if (res != RES_OK)
 			goto out;
 		if (x->wr_shut && x->eof)
 			break;
@@ -600,13 +624,17 @@ static enum result run_conn(struct xfer *x, int fd)
 			goto out;
 		}
 		if (!x->eof && (!timeout || (pfd.revents &
-				 (c->rd_events | POLLHUP | POLLERR))) &&
-		    (res = do_recv(x)) != RES_OK)
-			goto out;
+				 (c->rd_events | POLLHUP | POLLERR)))) {
+			res = do_recv(x);
+			if (res != RES_OK)
+				goto out;
+		}
 		if (!x->wr_shut && (pfd.revents &
-				    (c->wr_events | POLLHUP | POLLERR)) &&
-		    (res = do_send(x)) != RES_OK)
-			goto out;
+				    (c->wr_events | POLLHUP | POLLERR))) {
+			res = do_send(x);
+			if (res != RES_OK)
+				goto out;
+		}
 	}
 	if (x->mismatch) {
 		res = RES_MISMATCH;
@@ -649,7 +677,8 @@ static int run_server(struct xfer *x)
 
 	if (o->ready_file)
 		unlink(o->ready_file);	/* never let a stale file fool a script */
-	if ((res = xfer_reset(x)) != RES_OK)
+	res = xfer_reset(x);
+	if (res != RES_OK)
 		return summary(x, res);
 	lfd = setup_socket(o);
 	if (lfd < 0)
@@ -667,8 +696,11 @@ static int run_server(struct xfer *x)
 		goto fail;
 
 	for (i = 0; i < o->count; i++) {
-		if (i && (res = xfer_reset(x)) != RES_OK)
-			goto fail;
+		if (i) {
+			res = xfer_reset(x);
+			if (res != RES_OK)
+				goto fail;
+		}
 		pfd.fd = lfd;
 		do {
 			r = poll(&pfd, 1, remaining_ms());
@@ -709,7 +741,8 @@ static int run_client(struct xfer *x)
 	enum result res;
 	int fd, e, r;
 
-	if ((res = xfer_reset(x)) != RES_OK)
+	res = xfer_reset(x);
+	if (res != RES_OK)
 		return summary(x, res);
 	for (;;) {
 		fd = setup_socket(o);
@@ -789,10 +822,20 @@ static uint64_t parse_num(const char *opt, const char *s, bool suffix,
 		goto bad;
 	if (suffix && *end) {
 		switch (*end++) {
-		case 'k': case 'K': mult = 1ULL << 10; break;
-		case 'm': case 'M': mult = 1ULL << 20; break;
-		case 'g': case 'G': mult = 1ULL << 30; break;
-		default: goto bad;
+		case 'k':
+		case 'K':
+			mult = 1ULL << 10;
+			break;
+		case 'm':
+		case 'M':
+			mult = 1ULL << 20;
+			break;
+		case 'g':
+		case 'G':
+			mult = 1ULL << 30;
+			break;
+		default:
+			goto bad;
 		}
 	}
 	if (*end || v > UINT64_MAX / mult || v * mult < min || v * mult > max)
@@ -812,14 +855,16 @@ static void parse_addr(struct opts *o)
 
 	memset(&o->sa, 0, sizeof(o->sa));
 	if (o->family != AF_INET6 && inet_pton(AF_INET, a, &sin->sin_addr)) {
-		o->family = sin->sin_family = AF_INET;
+		sin->sin_family = AF_INET;
+		o->family = AF_INET;
 		sin->sin_port = htons(o->port);
 		o->sa_len = sizeof(*sin);
 		inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof(buf));
 		snprintf(o->sa_str, sizeof(o->sa_str), "%s:%u", buf, o->port);
 	} else if (o->family != AF_INET &&
 		   inet_pton(AF_INET6, a, &sin6->sin6_addr)) {
-		o->family = sin6->sin6_family = AF_INET6;
+		sin6->sin6_family = AF_INET6;
+		o->family = AF_INET6;
 		sin6->sin6_port = htons(o->port);
 		o->sa_len = sizeof(*sin6);
 		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof(buf));
@@ -874,9 +919,15 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "a:p:46P:s:r:w:S:i:o:k:t:n:qvh",
 				long_opts, NULL)) != -1) {
 		switch (c) {
-		case 'a': o->addr = optarg; break;
-		case '4': v4 = true; break;
-		case '6': v6 = true; break;
+		case 'a':
+			o->addr = optarg;
+			break;
+		case '4':
+			v4 = true;
+			break;
+		case '6':
+			v6 = true;
+			break;
 		case 'p':
 			o->port = parse_num("--port", optarg, false, 1, 65535,
 					    "a port number 1..65535");
@@ -906,8 +957,12 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->seed = parse_num("--seed", optarg, false, 0,
 					    UINT64_MAX, "an unsigned integer");
 			break;
-		case 'i': o->input = optarg; break;
-		case 'o': o->output = optarg; break;
+		case 'i':
+			o->input = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
 		case 'k':
 			if (!*optarg)
 				usage_err("bad --pattern value '': expected a non-empty string");
@@ -925,12 +980,23 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->count = parse_num("--count", optarg, false, 1,
 					     1000000, "a positive integer");
 			break;
-		case 'q': verbosity = 0; break;
-		case 'v': verbosity = 2; break;
-		case OPT_TIMELINE: o->timeline = optarg; break;
-		case OPT_READY_FILE: o->ready_file = optarg; break;
-		case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
-		default: usage_err("invalid command line");
+		case 'q':
+			verbosity = 0;
+			break;
+		case 'v':
+			verbosity = 2;
+			break;
+		case OPT_TIMELINE:
+			o->timeline = optarg;
+			break;
+		case OPT_READY_FILE:
+			o->ready_file = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_OK);
+		default:
+			usage_err("invalid command line");
 		}
 	}
 
@@ -956,7 +1022,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			  strerror(errno));
 	if (o->input && S_ISREG(st.st_mode)) {
 		if (o->send_set && o->send_bytes != (uint64_t)st.st_size)
-			usage_err("--send %" PRIu64 " does not match the size of --input '%s' (%lld bytes)",
+			usage_err("--send %" PRIu64
+				  " does not match the size of --input '%s' (%lld bytes)",
 				  o->send_bytes, o->input,
 				  (long long)st.st_size);
 		o->send_bytes = st.st_size;
