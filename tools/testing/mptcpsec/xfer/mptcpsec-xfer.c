@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdnoreturn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -40,10 +41,6 @@
 #endif
 #ifndef MPTCP_INFO
 #define MPTCP_INFO		1
-#endif
-
-#ifndef __noreturn
-#define __noreturn		__attribute__((noreturn))
 #endif
 
 #define PROG			"mptcpsec-xfer"
@@ -102,7 +99,7 @@ static void msg(int level, const char *fmt, ...)
 #define info(...)	msg(1, __VA_ARGS__)
 #define dbg(...)	msg(2, __VA_ARGS__)
 
-static void __noreturn usage_err(const char *fmt, ...)
+static noreturn void usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
