@@ -8,36 +8,13 @@
 #   client 10.0.1.1 ---- path 1 (50 Mbit/s) ---- 10.0.1.2 server
 #          10.0.2.1 ---- path 2 (50 Mbit/s) ---- 10.0.2.2
 here=$(cd "$(dirname "$0")/.." && pwd)
-repo=$(cd "$here/../../.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
-xfer=${BUILD:-$repo/build}/bin/mptcpsec-xfer
+. "$here/lib/xfer.sh"
 size=${MPTCPSEC_SIZE:-16M}
 port=10000
 
 ktap_begin 5
-
-# transfer NAME CLIENT-ARGS -- SERVER-ARGS: one connection on $port (the
-# caller moves it on: this runs in a subshell); ok when both
-# ends report result=ok.  Leaves the outputs in $TOPO_TMP/NAME.{cli,srv}.
-transfer() {
-	local name=$1 cargs=() sargs=() pid rc_c rc_s
-	shift
-	while [ "$1" != -- ]; do cargs+=("$1"); shift; done
-	shift
-	sargs=("$@")
-	rm -f "$TOPO_TMP/$name.ready"
-	pid=$(topo_bg "$TOPO_NS_SRV" "$TOPO_TMP/$name.srv" "$xfer" server \
-		-p "$port" --ready-file "$TOPO_TMP/$name.ready" -t 300 "${sargs[@]}")
-	topo_wait_for 30 test -f "$TOPO_TMP/$name.ready" || return 1
-	topo_cli "$xfer" client -a "$(topo_srv_addr 1)" -p "$port" -t 300 \
-		"${cargs[@]}" > "$TOPO_TMP/$name.cli" 2>&1
-	rc_c=$?
-	topo_wait_pid "$pid" 60
-	rc_s=$?
-	cat "$TOPO_TMP/$name.cli" "$TOPO_TMP/$name.srv"
-	[ "$rc_c" = 0 ] && [ "$rc_s" = 0 ]
-}
 
 # both_paths_carried DIR MIN: each client veth moved at least MIN bytes
 # in direction DIR (tx or rx) since the snapshot in $TOPO_TMP/bytes.*
@@ -79,7 +56,7 @@ for dir in upload download bidir; do
 	esac
 	snap_bytes
 	port=$((port + 1))
-	if out=$(transfer "$dir" "${c[@]}" -- "${s[@]}" 2>&1) &&
+	if out=$(xfer_run "$dir" "$port" "${c[@]}" -- "${s[@]}" 2>&1) &&
 	   out+=$'\n'$(if [ $want = both ]; then both_paths_carried tx $min &&
 			both_paths_carried rx $min; else both_paths_carried $want $min; fi); then
 		ktap_diag "$out"
@@ -104,7 +81,7 @@ topo_mptcp_endpoints --client-subflow
 topo_netem 1 delay 5ms loss 1% reorder 10% 50% rate 50mbit
 topo_netem 2 rate 50mbit
 port=$((port + 1))
-if out=$(transfer routed -s 4M -r 4M -- -s 4M -r 4M 2>&1); then
+if out=$(xfer_run routed "$port" -s 4M -r 4M -- -s 4M -r 4M 2>&1); then
 	ktap_diag "$out"
 	ktap_ok "routed_netem_bidir_4M"
 else
