@@ -20,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 build=${BUILD:-$repo/build}
 vm=$build/vm
+. "$here/lib/ktap.sh"
 
 # VM tests and their timeouts in seconds (TCG)
 debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120 topo_selftest:600
@@ -59,7 +60,7 @@ host_test() {
 	out=$("$2" 2>&1)
 	r=$?
 	echo "$out"
-	read -r p f < <(awk '/^ok /{p++} /^not ok /{f++} END{print p+0, f+0}' <<< "$out")
+	read -r p f _ < <(ktap_count <(echo "$out"))
 	[ "$r" = 0 ] || [ "$f" != 0 ] || f=1
 	passed=$((passed + p)); failed=$((failed + f))
 }

@@ -9,6 +9,7 @@
 #   ktap_ok name / ktap_not_ok name "why" / ktap_skip name "why"
 #   ktap_diag "text"               # "# text"
 #   ktap_end                       # exits 0 when all passed, 1 otherwise
+#   ktap_count FILE                # prints "<passed> <failed> <skipped>"
 #
 # Counting mistakes (more or fewer results than planned) fail the script.
 
@@ -68,4 +69,23 @@ ktap_end() {
 	fi
 	[ "$KTAP_FAILED" = 0 ] || exit 1
 	exit 0
+}
+
+# ktap_count FILE: count the top-level results of a KTAP document
+# (unindented "ok N" / "not ok N" lines; "# SKIP" ones are skipped, not
+# passed) and print "<passed> <failed> <skipped>".
+ktap_count() {
+	local line p=0 x=0 s=0
+
+	while IFS= read -r line; do
+		[[ "$line" =~ ^(not\ ok|ok)\ [0-9]+ ]] || continue
+		if [[ "$line" =~ \#\ *SKIP ]]; then
+			s=$((s + 1))
+		elif [[ "$line" =~ ^ok ]]; then
+			p=$((p + 1))
+		else
+			x=$((x + 1))
+		fi
+	done < "$1"
+	echo "$p $x $s"
 }

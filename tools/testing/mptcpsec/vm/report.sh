@@ -16,26 +16,11 @@ set -uo pipefail
 out=${1:?usage: report.sh OUTDIR}
 here=$(cd "$(dirname "$0")" && pwd)
 scan=$here/../splat-scan.sh
+. "$here/../lib/ktap.sh"
 pass=0 fail=0 skip=0
 entries=()	# "ok|not ok<TAB>name<TAB>file with subtest lines or -"
 
 strip_ts() { sed -E 's/^.*\[ *[0-9]+\.[0-9]+\] ?//'; }
-
-# count the leaf results in KTAP lines at indentation $2 of file $1
-count_leaves() {
-	local f=$1 ind=$2 line p=0 x=0 s=0
-	while IFS= read -r line; do
-		[[ "$line" =~ ^${ind}(not\ ok|ok)\ [0-9]+ ]] || continue
-		if [[ "$line" =~ \#\ *SKIP ]]; then
-			s=$((s + 1))
-		elif [[ "$line" =~ ^${ind}ok ]]; then
-			p=$((p + 1))
-		else
-			x=$((x + 1))
-		fi
-	done < "$f"
-	echo "$p $x $s"
-}
 
 add() { # result name subtest-file
 	entries+=("$1	$2	$3")
@@ -60,7 +45,7 @@ if [ -f "$out/kunit-requested" ]; then
 		[ -f "$r" ] || continue
 		suite=$(basename "$r" .result); suite=${suite#kunit-}
 		res=ok; grep -q '^not ok' "$r" && res="not ok"
-		read -r p x s < <(count_leaves "$out/kunit-$suite.ktap" "")
+		read -r p x s < <(ktap_count "$out/kunit-$suite.ktap")
 		pass=$((pass + p)); fail=$((fail + x)); skip=$((skip + s))
 		if [ "$res" = "not ok" ] && [ "$x" = 0 ]; then fail=$((fail + 1)); fi
 		add "$res" "kunit_$suite" "$out/kunit-$suite.ktap"
@@ -78,7 +63,7 @@ while read -r name _; do
 	log=$out/$name.log
 	rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)
 	[ -f "$log" ] || : > "$log"
-	read -r p x s < <(count_leaves "$log" "")
+	read -r p x s < <(ktap_count "$log")
 	pass=$((pass + p)); fail=$((fail + x)); skip=$((skip + s))
 	why=
 	if [ -s "$out/$name.leak" ]; then
