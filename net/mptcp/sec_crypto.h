@@ -16,18 +16,9 @@
 #include <linux/gfp.h>
 #include <linux/scatterlist.h>
 #include <linux/types.h>
+#include <uapi/linux/mptcp_sec.h>
 
-/**
- * enum mptcp_sec_suite - cipher suite bytes of MP_SEC
- * @MPTCP_SEC_SUITE_AES128GCM: AES-128-GCM, mandatory to implement
- * @MPTCP_SEC_SUITE_AES256GCM: AES-256-GCM
- * @MPTCP_SEC_SUITE_CHACHA20POLY1305: ChaCha20-Poly1305 (RFC 8439 AEAD)
- */
-enum mptcp_sec_suite {
-	MPTCP_SEC_SUITE_AES128GCM		= 0x21,
-	MPTCP_SEC_SUITE_AES256GCM		= 0x22,
-	MPTCP_SEC_SUITE_CHACHA20POLY1305	= 0x23,
-};
+/* cipher suite bytes of MP_SEC: MPTCP_SEC_SUITE_* in the uAPI header */
 
 /**
  * enum mptcp_sec_role - the two ends of an MPTCPsec connection
@@ -146,7 +137,7 @@ struct mptcp_sec_dir_keys {
 
 /**
  * struct mptcp_sec_keys - every output of the key schedule
- * @suite: selected suite, enum mptcp_sec_suite
+ * @suite: selected suite, MPTCP_SEC_SUITE_*
  * @key_len: AEAD key length of @suite (Lk)
  * @th: transcript hash, SHA-256(T)
  * @dir: AEAD keys, indexed by enum mptcp_sec_dir
