@@ -33,7 +33,7 @@
 
 /**
  * struct mptcp_sec_suite_info - what a suite byte stands for
- * @suite: enum mptcp_sec_suite
+ * @suite: suite byte, MPTCP_SEC_SUITE_*
  * @key_len: AEAD key length (Lk)
  * @aead: crypto API name of the AEAD
  * @name: short name, used in logs and test vectors
