@@ -6,18 +6,20 @@
  * the socket state live elsewhere.  See
  * Documentation/networking/mptcpsec.rst.
  *
- * Contexts: the key schedule and mptcp_sec_dir_aead_init() allocate
- * transforms and must run in process context.  Sealing, opening, option
- * tags and HMACs never sleep with a non-sleeping @gfp: the AEAD transforms
- * are synchronous (allocated with CRYPTO_ALG_ASYNC in the mask), so every
- * request completes before crypto_aead_{en,de}crypt() returns.
+ * Contexts: HKDF, the key schedule and the MP_JOIN, ADD_ADDR and
+ * MP_FASTCLOSE HMACs run in any context (softirq, under a spinlock): they
+ * use the SHA-256 library on the stack, allocate nothing and never sleep.
+ * mptcp_sec_dir_aead_init() allocates transforms and must run in process
+ * context.  Sealing, opening and option tags never sleep with a
+ * non-sleeping @gfp: the AEAD transforms are synchronous (allocated with
+ * CRYPTO_ALG_ASYNC in the mask), so every request completes before
+ * crypto_aead_{en,de}crypt() returns.
  */
 
 #define pr_fmt(fmt) "MPTCPsec: " fmt
 
 #include <crypto/algapi.h>
 #include <crypto/aead.h>
-#include <crypto/hash.h>
 #include <crypto/sha2.h>
 #include <kunit/visibility.h>
 #include <linux/bitops.h>
@@ -28,8 +30,6 @@
 #include <asm/unaligned.h>
 
 #include "sec_crypto.h"
-
-#define MPTCP_SEC_HMAC_ALG	"hmac(sha256)"
 
 /**
  * struct mptcp_sec_suite_info - what a suite byte stands for
@@ -94,182 +94,177 @@ unsigned int mptcp_sec_suite_key_len(u8 suite)
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_suite_key_len);
 
 /* ---------------------------------------------------------------------
- * HMAC-SHA256 and HKDF-SHA256 (RFC 5869)
+ * HMAC-SHA256 (RFC 2104) and HKDF-SHA256 (RFC 5869) on the SHA-256
+ * library: no transform, no allocation, no lock, never sleeps.
  */
 
 /**
- * mptcp_sec_hmac_alloc() - allocate an "hmac(sha256)" transform
+ * struct mptcp_sec_hmac_ctx - one keyed HMAC-SHA256 computation
+ * @inner: SHA-256 state after K XOR ipad, then the message
+ * @outer: SHA-256 state after K XOR opad
  *
- * The transform is keyed by each user (setkey), so it must not be shared
- * by concurrent users: one per connection, used under its lock.
- * Process context.
- *
- * Return: the transform or an ERR_PTR().
+ * Secret (derived from the key): mptcp_sec_hmac_final() wipes it, any
+ * other user wipes it with memzero_explicit().  Plain data, so a keyed
+ * context may be copied to run several messages under one key.
  */
-struct crypto_shash *mptcp_sec_hmac_alloc(void)
+struct mptcp_sec_hmac_ctx {
+	struct sha256_state inner;
+	struct sha256_state outer;
+};
+
+static void mptcp_sec_hmac_init(struct mptcp_sec_hmac_ctx *ctx,
+				const u8 *key, unsigned int key_len)
 {
-	struct crypto_shash *hmac;
+	u8 kh[SHA256_DIGEST_SIZE];
+	u8 pad[SHA256_BLOCK_SIZE];
+	unsigned int i;
 
-	hmac = crypto_alloc_shash(MPTCP_SEC_HMAC_ALG, 0, 0);
-	if (IS_ERR(hmac))
-		return hmac;
-
-	if (WARN_ON_ONCE(crypto_shash_digestsize(hmac) != MPTCP_SEC_HASH_LEN)) {
-		crypto_free_shash(hmac);
-		return ERR_PTR(-EINVAL);
+	/* a key longer than a block is replaced by its hash */
+	if (key_len > SHA256_BLOCK_SIZE) {
+		sha256(key, key_len, kh);
+		key = kh;
+		key_len = sizeof(kh);
 	}
-	return hmac;
+
+	memset(pad, 0, sizeof(pad));
+	if (key_len)
+		memcpy(pad, key, key_len);
+
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] ^= 0x36;
+	sha256_init(&ctx->inner);
+	sha256_update(&ctx->inner, pad, sizeof(pad));
+
+	for (i = 0; i < sizeof(pad); i++)
+		pad[i] ^= 0x36 ^ 0x5c;
+	sha256_init(&ctx->outer);
+	sha256_update(&ctx->outer, pad, sizeof(pad));
+
+	memzero_explicit(pad, sizeof(pad));
+	memzero_explicit(kh, sizeof(kh));
 }
-EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_hmac_alloc);
 
-/**
- * mptcp_sec_hmac_free() - free an "hmac(sha256)" transform and its key
- * @hmac: transform from mptcp_sec_hmac_alloc(), or NULL / an ERR_PTR()
- *
- * The crypto API frees the transform context, which holds the key
- * schedule of the last key, with kfree_sensitive().
- */
-void mptcp_sec_hmac_free(struct crypto_shash *hmac)
+static void mptcp_sec_hmac_update(struct mptcp_sec_hmac_ctx *ctx,
+				  const u8 *data, unsigned int len)
 {
-	if (!IS_ERR_OR_NULL(hmac))
-		crypto_free_shash(hmac);
+	if (len)
+		sha256_update(&ctx->inner, data, len);
 }
-EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_hmac_free);
 
-/* HMAC-SHA256(key, d1 || d2); @hmac must be exclusively owned */
-static int mptcp_sec_hmac(struct crypto_shash *hmac, const u8 *key,
-			  unsigned int key_len, const u8 *d1, unsigned int l1,
-			  const u8 *d2, unsigned int l2,
-			  u8 out[MPTCP_SEC_HASH_LEN])
+/* out = H(K XOR opad || H(K XOR ipad || message)); wipes @ctx */
+static void mptcp_sec_hmac_final(struct mptcp_sec_hmac_ctx *ctx,
+				 u8 out[MPTCP_SEC_HASH_LEN])
 {
-	SHASH_DESC_ON_STACK(desc, hmac);
-	int err;
+	u8 ih[SHA256_DIGEST_SIZE];
 
-	err = crypto_shash_setkey(hmac, key, key_len);
-	if (err)
-		return err;
+	sha256_final(&ctx->inner, ih);
+	sha256_update(&ctx->outer, ih, sizeof(ih));
+	sha256_final(&ctx->outer, out);
 
-	desc->tfm = hmac;
-	err = crypto_shash_init(desc);
-	if (err)
-		goto out;
-	err = crypto_shash_update(desc, d1, l1);
-	if (err)
-		goto out;
-	err = crypto_shash_finup(desc, d2, l2, out);
-out:
-	shash_desc_zero(desc);
-	return err;
+	memzero_explicit(ih, sizeof(ih));
+	memzero_explicit(ctx, sizeof(*ctx));
+}
+
+/* out = HMAC-SHA256(key, data) */
+static void mptcp_sec_hmac(const u8 *key, unsigned int key_len,
+			   const u8 *data, unsigned int len,
+			   u8 out[MPTCP_SEC_HASH_LEN])
+{
+	struct mptcp_sec_hmac_ctx ctx;
+
+	mptcp_sec_hmac_init(&ctx, key, key_len);
+	mptcp_sec_hmac_update(&ctx, data, len);
+	mptcp_sec_hmac_final(&ctx, out);
 }
 
 /**
  * mptcp_sec_hkdf_extract() - HKDF-Extract with SHA-256 (RFC 5869 2.2)
- * @hmac: exclusively owned "hmac(sha256)" transform; left keyed with @salt
  * @salt: salt, may be NULL if @salt_len is 0 (HashLen zeros are used)
  * @salt_len: length of @salt
  * @ikm: input keying material
  * @ikm_len: length of @ikm
  * @prk: output, the pseudorandom key; secret
  *
- * Return: 0 or a negative errno.
+ * Any context: no allocation, never sleeps.
+ *
+ * Return: 0.
  */
-int mptcp_sec_hkdf_extract(struct crypto_shash *hmac,
-			   const u8 *salt, unsigned int salt_len,
+int mptcp_sec_hkdf_extract(const u8 *salt, unsigned int salt_len,
 			   const u8 *ikm, unsigned int ikm_len,
 			   u8 prk[MPTCP_SEC_HASH_LEN])
 {
 	static const u8 zero_salt[MPTCP_SEC_HASH_LEN];
-	int err;
 
 	if (!salt_len) {
 		salt = zero_salt;
 		salt_len = sizeof(zero_salt);
 	}
 
-	err = crypto_shash_setkey(hmac, salt, salt_len);
-	if (err)
-		return err;
-
-	return crypto_shash_tfm_digest(hmac, ikm, ikm_len, prk);
+	mptcp_sec_hmac(salt, salt_len, ikm, ikm_len, prk);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_hkdf_extract);
 
-/* HKDF-Expand (RFC 5869 2.3) with info = prefix || info, @hmac already
- * keyed with the PRK.
+/* HKDF-Expand (RFC 5869 2.3) with info = prefix || info; @prk_ctx is an
+ * HMAC context keyed with the PRK, copied for every block.
  */
-static int mptcp_sec_hkdf_expand_keyed(struct crypto_shash *hmac,
+static int mptcp_sec_hkdf_expand_keyed(const struct mptcp_sec_hmac_ctx *prk_ctx,
 				       const u8 *prefix,
 				       unsigned int prefix_len,
 				       const u8 *info, unsigned int info_len,
 				       u8 *okm, unsigned int okm_len)
 {
-	SHASH_DESC_ON_STACK(desc, hmac);
+	struct mptcp_sec_hmac_ctx ctx;
 	u8 t[MPTCP_SEC_HASH_LEN];
 	unsigned int i, n;
 	u8 counter = 1;
-	int err = 0;
 
 	if (okm_len > 255 * MPTCP_SEC_HASH_LEN)
 		return -EINVAL;
 
-	desc->tfm = hmac;
 	for (i = 0; i < okm_len; i += n, counter++) {
-		err = crypto_shash_init(desc);
-		if (err)
-			goto out;
-		if (i) {
-			/* T(counter - 1) */
-			err = crypto_shash_update(desc, t, sizeof(t));
-			if (err)
-				goto out;
-		}
-		if (prefix_len) {
-			err = crypto_shash_update(desc, prefix, prefix_len);
-			if (err)
-				goto out;
-		}
-		if (info_len) {
-			err = crypto_shash_update(desc, info, info_len);
-			if (err)
-				goto out;
-		}
-		err = crypto_shash_finup(desc, &counter, sizeof(counter), t);
-		if (err)
-			goto out;
+		ctx = *prk_ctx;
+		/* T(counter - 1), empty for the first block */
+		if (i)
+			mptcp_sec_hmac_update(&ctx, t, sizeof(t));
+		mptcp_sec_hmac_update(&ctx, prefix, prefix_len);
+		mptcp_sec_hmac_update(&ctx, info, info_len);
+		mptcp_sec_hmac_update(&ctx, &counter, sizeof(counter));
+		mptcp_sec_hmac_final(&ctx, t);
 
 		n = min_t(unsigned int, okm_len - i, sizeof(t));
 		memcpy(okm + i, t, n);
 	}
-out:
+
 	memzero_explicit(t, sizeof(t));
-	shash_desc_zero(desc);
-	return err;
+	memzero_explicit(&ctx, sizeof(ctx));
+	return 0;
 }
 
 /**
  * mptcp_sec_hkdf_expand() - HKDF-Expand with SHA-256 (RFC 5869 2.3)
- * @hmac: exclusively owned "hmac(sha256)" transform; left keyed with @prk
  * @prk: pseudorandom key
  * @info: context, may be NULL if @info_len is 0
  * @info_len: length of @info
  * @okm: output keying material
  * @okm_len: length of @okm, at most 255 * 32
  *
- * Return: 0 or a negative errno.
+ * Any context: no allocation, never sleeps.
+ *
+ * Return: 0, or -EINVAL if @okm_len is too large.
  */
-int mptcp_sec_hkdf_expand(struct crypto_shash *hmac,
-			  const u8 prk[MPTCP_SEC_HASH_LEN],
+int mptcp_sec_hkdf_expand(const u8 prk[MPTCP_SEC_HASH_LEN],
 			  const u8 *info, unsigned int info_len,
 			  u8 *okm, unsigned int okm_len)
 {
+	struct mptcp_sec_hmac_ctx prk_ctx;
 	int err;
 
-	err = crypto_shash_setkey(hmac, prk, MPTCP_SEC_HASH_LEN);
-	if (err)
-		return err;
-
-	return mptcp_sec_hkdf_expand_keyed(hmac, NULL, 0, info, info_len,
-					   okm, okm_len);
+	mptcp_sec_hmac_init(&prk_ctx, prk, MPTCP_SEC_HASH_LEN);
+	err = mptcp_sec_hkdf_expand_keyed(&prk_ctx, NULL, 0, info, info_len,
+					  okm, okm_len);
+	memzero_explicit(&prk_ctx, sizeof(prk_ctx));
+	return err;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_hkdf_expand);
 
@@ -357,18 +352,19 @@ EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_transcript_hash);
  * @keys: output; wiped on error
  *
  * PRK = HKDF-Extract(salt = th, IKM = S), then every label of the spec's
- * table, the session ID and Fc.  Allocates a transform: process context.
+ * table, the session ID and Fc.
  *
- * Return: 0, -EINVAL for an unknown suite or a bad secret length, or
- * another negative errno from the crypto API.
+ * Any context (softirq, under a spinlock): no allocation, never sleeps.
+ *
+ * Return: 0, or -EINVAL for an unknown suite or a bad secret length.
  */
 int mptcp_sec_key_schedule(const u8 *secret, unsigned int secret_len,
 			   const u8 th[MPTCP_SEC_HASH_LEN], u8 suite,
 			   struct mptcp_sec_keys *keys)
 {
 	u8 prk[MPTCP_SEC_HASH_LEN], mac[MPTCP_SEC_HASH_LEN];
+	struct mptcp_sec_hmac_ctx prk_ctx;
 	const struct mptcp_sec_label *l;
-	struct crypto_shash *hmac;
 	unsigned int lk, i;
 	int err;
 
@@ -380,26 +376,20 @@ int mptcp_sec_key_schedule(const u8 *secret, unsigned int secret_len,
 	    secret_len > MPTCP_SEC_PSK_MAX_LEN)
 		return -EINVAL;
 
-	hmac = mptcp_sec_hmac_alloc();
-	if (IS_ERR(hmac))
-		return PTR_ERR(hmac);
-
 	memset(keys, 0, sizeof(*keys));
 	keys->suite = suite;
 	keys->key_len = lk;
 	memcpy(keys->th, th, sizeof(keys->th));
 
-	err = mptcp_sec_hkdf_extract(hmac, th, MPTCP_SEC_HASH_LEN,
-				     secret, secret_len, prk);
+	err = mptcp_sec_hkdf_extract(th, MPTCP_SEC_HASH_LEN, secret,
+				     secret_len, prk);
 	if (err)
 		goto out;
-	err = crypto_shash_setkey(hmac, prk, sizeof(prk));
-	if (err)
-		goto out;
+	mptcp_sec_hmac_init(&prk_ctx, prk, sizeof(prk));
 
 	for (i = 0; i < ARRAY_SIZE(mptcp_sec_labels); i++) {
 		l = &mptcp_sec_labels[i];
-		err = mptcp_sec_hkdf_expand_keyed(hmac,
+		err = mptcp_sec_hkdf_expand_keyed(&prk_ctx,
 						  MPTCP_SEC_LABEL_PREFIX,
 						  strlen(MPTCP_SEC_LABEL_PREFIX),
 						  l->label, strlen(l->label),
@@ -416,17 +406,14 @@ int mptcp_sec_key_schedule(const u8 *secret, unsigned int secret_len,
 	keys->idsn_s = get_unaligned_be64(&keys->idsns[8]);
 
 	/* Fc = HMAC-SHA256(c finished key, th)[:16] */
-	err = mptcp_sec_hmac(hmac, keys->c_finished_key,
-			     sizeof(keys->c_finished_key), th,
-			     MPTCP_SEC_HASH_LEN, NULL, 0, mac);
-	if (err)
-		goto out;
+	mptcp_sec_hmac(keys->c_finished_key, sizeof(keys->c_finished_key),
+		       th, MPTCP_SEC_HASH_LEN, mac);
 	memcpy(keys->fc, mac, sizeof(keys->fc));
 
 out:
+	memzero_explicit(&prk_ctx, sizeof(prk_ctx));
 	memzero_explicit(prk, sizeof(prk));
 	memzero_explicit(mac, sizeof(mac));
-	mptcp_sec_hmac_free(hmac);
 	if (err)
 		mptcp_sec_keys_wipe(keys);
 	return err;
@@ -1013,32 +1000,27 @@ static void mptcp_sec_join_msg(u8 msg[10], u32 a, u32 b, u8 f, u8 id)
 /* The MP_JOIN HMAC sent by @sender, truncated to @out_len bytes:
  * HMAC-SHA256(join key(sender), u32 own || u32 peer || u8 f || u8 id).
  */
-static int mptcp_sec_join_hmac(struct crypto_shash *hmac,
-			       const struct mptcp_sec_keys *keys,
+static int mptcp_sec_join_hmac(const struct mptcp_sec_keys *keys,
 			       enum mptcp_sec_role sender, u32 own, u32 peer,
 			       u8 f, u8 id, u8 *out, unsigned int out_len)
 {
 	u8 mac[MPTCP_SEC_HASH_LEN];
 	u8 msg[10];
-	int err;
 
 	if (sender >= MPTCP_SEC_NR_ROLES)
 		return -EINVAL;
 
 	mptcp_sec_join_msg(msg, own, peer, f, id);
-	err = mptcp_sec_hmac(hmac, keys->join_key[sender],
-			     MPTCP_SEC_HMAC_KEY_LEN, msg, sizeof(msg),
-			     NULL, 0, mac);
-	if (!err)
-		memcpy(out, mac, out_len);
+	mptcp_sec_hmac(keys->join_key[sender], MPTCP_SEC_HMAC_KEY_LEN, msg,
+		       sizeof(msg), mac);
+	memcpy(out, mac, out_len);
 
 	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return 0;
 }
 
 /**
  * mptcp_sec_join_synack_hmac() - HMAC of the MP_JOIN SYN/ACK
- * @hmac: exclusively owned "hmac(sha256)" transform
  * @keys: keys of the connection
  * @responder: role of the subflow's responder (sender of the SYN/ACK)
  * @r_r: the responder's nonce
@@ -1048,22 +1030,22 @@ static int mptcp_sec_join_hmac(struct crypto_shash *hmac,
  * @out: HMAC-SHA256(join key(responder), u32 R_r || u32 R_i || u8 f_SYN ||
  *	 u8 id_SYN)[:8]
  *
- * Return: 0 or a negative errno.
+ * Any context.
+ *
+ * Return: 0, or -EINVAL for an unknown role.
  */
-int mptcp_sec_join_synack_hmac(struct crypto_shash *hmac,
-			       const struct mptcp_sec_keys *keys,
+int mptcp_sec_join_synack_hmac(const struct mptcp_sec_keys *keys,
 			       enum mptcp_sec_role responder, u32 r_r, u32 r_i,
 			       u8 f_syn, u8 id_syn,
 			       u8 out[MPTCP_SEC_JOIN_SYNACK_HMAC_LEN])
 {
-	return mptcp_sec_join_hmac(hmac, keys, responder, r_r, r_i, f_syn,
-				   id_syn, out, MPTCP_SEC_JOIN_SYNACK_HMAC_LEN);
+	return mptcp_sec_join_hmac(keys, responder, r_r, r_i, f_syn, id_syn,
+				   out, MPTCP_SEC_JOIN_SYNACK_HMAC_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_join_synack_hmac);
 
 /**
  * mptcp_sec_join_ack_hmac() - HMAC of the MP_JOIN third ACK
- * @hmac: exclusively owned "hmac(sha256)" transform
  * @keys: keys of the connection
  * @initiator: role of the subflow's initiator
  * @r_i: the initiator's nonce
@@ -1073,55 +1055,52 @@ EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_join_synack_hmac);
  * @out: HMAC-SHA256(join key(initiator), u32 R_i || u32 R_r ||
  *	 u8 f_SYNACK || u8 id_SYNACK)[:20]
  *
- * Return: 0 or a negative errno.
+ * Any context.
+ *
+ * Return: 0, or -EINVAL for an unknown role.
  */
-int mptcp_sec_join_ack_hmac(struct crypto_shash *hmac,
-			    const struct mptcp_sec_keys *keys,
+int mptcp_sec_join_ack_hmac(const struct mptcp_sec_keys *keys,
 			    enum mptcp_sec_role initiator, u32 r_i, u32 r_r,
 			    u8 f_synack, u8 id_synack,
 			    u8 out[MPTCP_SEC_JOIN_ACK_HMAC_LEN])
 {
-	return mptcp_sec_join_hmac(hmac, keys, initiator, r_i, r_r, f_synack,
+	return mptcp_sec_join_hmac(keys, initiator, r_i, r_r, f_synack,
 				   id_synack, out, MPTCP_SEC_JOIN_ACK_HMAC_LEN);
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_join_ack_hmac);
 
 /**
  * mptcp_sec_sfid() - subflow ID of a joined subflow
- * @hmac: exclusively owned "hmac(sha256)" transform
  * @keys: keys of the connection
  * @r_i: the initiator's nonce
  * @r_r: the responder's nonce
  * @sfid: u32 HMAC-SHA256(c join key, "sfid" || u32 R_i || u32 R_r)[:4]
  *	  OR 0x80000000
  *
- * Return: 0 or a negative errno.
+ * Any context.
+ *
+ * Return: 0.
  */
-int mptcp_sec_sfid(struct crypto_shash *hmac,
-		   const struct mptcp_sec_keys *keys, u32 r_i, u32 r_r,
+int mptcp_sec_sfid(const struct mptcp_sec_keys *keys, u32 r_i, u32 r_r,
 		   u32 *sfid)
 {
 	u8 msg[sizeof(MPTCP_SEC_SFID_LABEL) - 1 + 8];
 	u8 mac[MPTCP_SEC_HASH_LEN];
-	int err;
 
 	memcpy(msg, MPTCP_SEC_SFID_LABEL, sizeof(MPTCP_SEC_SFID_LABEL) - 1);
 	put_unaligned_be32(r_i, &msg[sizeof(MPTCP_SEC_SFID_LABEL) - 1]);
 	put_unaligned_be32(r_r, &msg[sizeof(MPTCP_SEC_SFID_LABEL) + 3]);
-	err = mptcp_sec_hmac(hmac, keys->join_key[MPTCP_SEC_CLIENT],
-			     MPTCP_SEC_HMAC_KEY_LEN, msg, sizeof(msg),
-			     NULL, 0, mac);
-	if (!err)
-		*sfid = get_unaligned_be32(mac) | MPTCP_SEC_SFID_FLAG;
+	mptcp_sec_hmac(keys->join_key[MPTCP_SEC_CLIENT], MPTCP_SEC_HMAC_KEY_LEN,
+		       msg, sizeof(msg), mac);
+	*sfid = get_unaligned_be32(mac) | MPTCP_SEC_SFID_FLAG;
 
 	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_sfid);
 
 /**
  * mptcp_sec_add_addr_hmac() - truncated HMAC of ADD_ADDR
- * @hmac: exclusively owned "hmac(sha256)" transform
  * @keys: keys of the connection
  * @sender: role of the host sending the ADD_ADDR
  * @id: address ID
@@ -1131,10 +1110,11 @@ EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_sfid);
  * @out: rightmost 8 bytes of HMAC-SHA256(addr key(sender),
  *	 u8 id || address || [u16 port])
  *
- * Return: 0 or a negative errno.
+ * Any context.
+ *
+ * Return: 0, or -EINVAL for an unknown role or address length.
  */
-int mptcp_sec_add_addr_hmac(struct crypto_shash *hmac,
-			    const struct mptcp_sec_keys *keys,
+int mptcp_sec_add_addr_hmac(const struct mptcp_sec_keys *keys,
 			    enum mptcp_sec_role sender, u8 id, const u8 *addr,
 			    unsigned int addr_len, u16 port,
 			    u8 out[MPTCP_SEC_ADD_ADDR_HMAC_LEN])
@@ -1142,7 +1122,6 @@ int mptcp_sec_add_addr_hmac(struct crypto_shash *hmac,
 	u8 mac[MPTCP_SEC_HASH_LEN];
 	u8 msg[1 + 16 + 2];
 	unsigned int len;
-	int err;
 
 	if (sender >= MPTCP_SEC_NR_ROLES || (addr_len != 4 && addr_len != 16))
 		return -EINVAL;
@@ -1154,46 +1133,42 @@ int mptcp_sec_add_addr_hmac(struct crypto_shash *hmac,
 		put_unaligned_be16(port, &msg[len]);
 		len += 2;
 	}
-	err = mptcp_sec_hmac(hmac, keys->addr_key[sender],
-			     MPTCP_SEC_HMAC_KEY_LEN, msg, len, NULL, 0, mac);
-	if (!err)
-		memcpy(out, &mac[MPTCP_SEC_HASH_LEN - MPTCP_SEC_ADD_ADDR_HMAC_LEN],
-		       MPTCP_SEC_ADD_ADDR_HMAC_LEN);
+	mptcp_sec_hmac(keys->addr_key[sender], MPTCP_SEC_HMAC_KEY_LEN, msg,
+		       len, mac);
+	memcpy(out, &mac[MPTCP_SEC_HASH_LEN - MPTCP_SEC_ADD_ADDR_HMAC_LEN],
+	       MPTCP_SEC_ADD_ADDR_HMAC_LEN);
 
 	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_add_addr_hmac);
 
 /**
  * mptcp_sec_fastclose_key() - key field of MP_FASTCLOSE
- * @hmac: exclusively owned "hmac(sha256)" transform
  * @keys: keys of the connection
  * @sender: role of the host sending the MP_FASTCLOSE
  * @out: HMAC-SHA256(fastclose key(sender), fastclose key(receiver))[:8]
  *
- * Return: 0 or a negative errno.
+ * Any context.
+ *
+ * Return: 0, or -EINVAL for an unknown role.
  */
-int mptcp_sec_fastclose_key(struct crypto_shash *hmac,
-			    const struct mptcp_sec_keys *keys,
+int mptcp_sec_fastclose_key(const struct mptcp_sec_keys *keys,
 			    enum mptcp_sec_role sender,
 			    u8 out[MPTCP_SEC_FASTCLOSE_LEN])
 {
 	u8 mac[MPTCP_SEC_HASH_LEN];
-	int err;
 
 	if (sender >= MPTCP_SEC_NR_ROLES)
 		return -EINVAL;
 
-	err = mptcp_sec_hmac(hmac, keys->fastclose_key[sender],
-			     MPTCP_SEC_HMAC_KEY_LEN,
-			     keys->fastclose_key[!sender],
-			     MPTCP_SEC_HMAC_KEY_LEN, NULL, 0, mac);
-	if (!err)
-		memcpy(out, mac, MPTCP_SEC_FASTCLOSE_LEN);
+	mptcp_sec_hmac(keys->fastclose_key[sender], MPTCP_SEC_HMAC_KEY_LEN,
+		       keys->fastclose_key[!sender], MPTCP_SEC_HMAC_KEY_LEN,
+		       mac);
+	memcpy(out, mac, MPTCP_SEC_FASTCLOSE_LEN);
 
 	memzero_explicit(mac, sizeof(mac));
-	return err;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_fastclose_key);
 

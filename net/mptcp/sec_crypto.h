@@ -10,7 +10,6 @@
 #define __MPTCP_SEC_CRYPTO_H
 
 #include <crypto/aead.h>
-#include <crypto/hash.h>
 #include <crypto/sha2.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
@@ -226,19 +225,15 @@ struct mptcp_sec_opt_vals {
 const char *mptcp_sec_suite_name(u8 suite);
 unsigned int mptcp_sec_suite_key_len(u8 suite);
 
-/* HKDF-SHA256 (RFC 5869) over a caller-owned "hmac(sha256)" transform */
-struct crypto_shash *mptcp_sec_hmac_alloc(void);
-void mptcp_sec_hmac_free(struct crypto_shash *hmac);
-int __must_check mptcp_sec_hkdf_extract(struct crypto_shash *hmac,
-					const u8 *salt, unsigned int salt_len,
+/* HKDF-SHA256 (RFC 5869) on the SHA-256 library: any context */
+int __must_check mptcp_sec_hkdf_extract(const u8 *salt, unsigned int salt_len,
 					const u8 *ikm, unsigned int ikm_len,
 					u8 prk[MPTCP_SEC_HASH_LEN]);
-int __must_check mptcp_sec_hkdf_expand(struct crypto_shash *hmac,
-				       const u8 prk[MPTCP_SEC_HASH_LEN],
+int __must_check mptcp_sec_hkdf_expand(const u8 prk[MPTCP_SEC_HASH_LEN],
 				       const u8 *info, unsigned int info_len,
 				       u8 *okm, unsigned int okm_len);
 
-/* key schedule */
+/* key schedule: any context, no allocation */
 void mptcp_sec_transcript_hash(const u8 *t, unsigned int t_len,
 			       u8 th[MPTCP_SEC_HASH_LEN]);
 int __must_check mptcp_sec_key_schedule(const u8 *secret,
@@ -286,31 +281,26 @@ int __must_check mptcp_sec_opt_verify(const struct mptcp_sec_aead *opt,
 				      const u8 tag[MPTCP_SEC_TAG_LEN],
 				      gfp_t gfp);
 
-/* MP_JOIN, ADD_ADDR and MP_FASTCLOSE */
+/* MP_JOIN, ADD_ADDR and MP_FASTCLOSE: any context */
 int __must_check
-mptcp_sec_join_synack_hmac(struct crypto_shash *hmac,
-			   const struct mptcp_sec_keys *keys,
+mptcp_sec_join_synack_hmac(const struct mptcp_sec_keys *keys,
 			   enum mptcp_sec_role responder, u32 r_r, u32 r_i,
 			   u8 f_syn, u8 id_syn,
 			   u8 out[MPTCP_SEC_JOIN_SYNACK_HMAC_LEN]);
 int __must_check
-mptcp_sec_join_ack_hmac(struct crypto_shash *hmac,
-			const struct mptcp_sec_keys *keys,
+mptcp_sec_join_ack_hmac(const struct mptcp_sec_keys *keys,
 			enum mptcp_sec_role initiator, u32 r_i, u32 r_r,
 			u8 f_synack, u8 id_synack,
 			u8 out[MPTCP_SEC_JOIN_ACK_HMAC_LEN]);
-int __must_check mptcp_sec_sfid(struct crypto_shash *hmac,
-				const struct mptcp_sec_keys *keys,
+int __must_check mptcp_sec_sfid(const struct mptcp_sec_keys *keys,
 				u32 r_i, u32 r_r, u32 *sfid);
 int __must_check
-mptcp_sec_add_addr_hmac(struct crypto_shash *hmac,
-			const struct mptcp_sec_keys *keys,
+mptcp_sec_add_addr_hmac(const struct mptcp_sec_keys *keys,
 			enum mptcp_sec_role sender, u8 id, const u8 *addr,
 			unsigned int addr_len, u16 port,
 			u8 out[MPTCP_SEC_ADD_ADDR_HMAC_LEN]);
 int __must_check
-mptcp_sec_fastclose_key(struct crypto_shash *hmac,
-			const struct mptcp_sec_keys *keys,
+mptcp_sec_fastclose_key(const struct mptcp_sec_keys *keys,
 			enum mptcp_sec_role sender,
 			u8 out[MPTCP_SEC_FASTCLOSE_LEN]);
 int __must_check mptcp_sec_hmac_verify(const u8 *expected, const u8 *got,

@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <asm/unaligned.h>
 
@@ -506,13 +507,11 @@ static int sec_derive(u8 suite, const u8 rc[8], const u8 rs[8],
  * struct sec_ctx - a connection's crypto state, freed with the test
  * @keys: key schedule output of the spec's vector inputs
  * @st: AEAD state per direction
- * @hmac: "hmac(sha256)" transform
  * @name: suite name
  */
 struct sec_ctx {
 	struct mptcp_sec_keys keys;
 	struct mptcp_sec_dir_aead st[MPTCP_SEC_NR_DIRS];
-	struct crypto_shash *hmac;
 	const char *name;
 };
 
@@ -540,16 +539,9 @@ static int sec_ctx_init(struct kunit_resource *res, void *context)
 				      MPTCP_SEC_S2C);
 	if (err)
 		goto err_c2s;
-	ctx->hmac = mptcp_sec_hmac_alloc();
-	if (IS_ERR(ctx->hmac)) {
-		err = PTR_ERR(ctx->hmac);
-		goto err_s2c;
-	}
 	res->data = ctx;
 	return 0;
 
-err_s2c:
-	mptcp_sec_dir_aead_free(&ctx->st[MPTCP_SEC_S2C]);
 err_c2s:
 	mptcp_sec_dir_aead_free(&ctx->st[MPTCP_SEC_C2S]);
 err_free:
@@ -561,7 +553,6 @@ static void sec_ctx_free(struct kunit_resource *res)
 {
 	struct sec_ctx *ctx = res->data;
 
-	mptcp_sec_hmac_free(ctx->hmac);
 	mptcp_sec_dir_aead_free(&ctx->st[MPTCP_SEC_C2S]);
 	mptcp_sec_dir_aead_free(&ctx->st[MPTCP_SEC_S2C]);
 	kfree_sensitive(ctx);
@@ -697,7 +688,6 @@ static void mptcp_sec_test_rfc5869(struct kunit *test)
 	const struct sec_hkdf_case *c = test->param_value;
 	u8 prk[MPTCP_SEC_HASH_LEN];
 	const u8 *ikm, *salt, *info;
-	struct crypto_shash *hmac;
 	char name[16];
 	u8 *okm;
 	int err;
@@ -708,16 +698,12 @@ static void mptcp_sec_test_rfc5869(struct kunit *test)
 	okm = kunit_kzalloc(test, c->okm_len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, okm);
 
-	hmac = mptcp_sec_hmac_alloc();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hmac);
-	err = mptcp_sec_hkdf_extract(hmac, salt, c->salt.len, ikm, c->ikm.len,
-				     prk);
+	err = mptcp_sec_hkdf_extract(salt, c->salt.len, ikm, c->ikm.len, prk);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	if (!err)
-		err = mptcp_sec_hkdf_expand(hmac, prk, info, c->info.len, okm,
+		err = mptcp_sec_hkdf_expand(prk, info, c->info.len, okm,
 					    c->okm_len);
 	KUNIT_EXPECT_EQ(test, err, 0);
-	mptcp_sec_hmac_free(hmac);
 	if (err)
 		return;
 
@@ -764,7 +750,6 @@ static void mptcp_sec_test_kat_keys(struct kunit *test)
 		{ "idsns", k->idsns, sizeof(k->idsns) },
 		{ "fc", k->fc, sizeof(k->fc) },
 	};
-	struct crypto_shash *hmac;
 	unsigned int i;
 	int err;
 
@@ -773,11 +758,8 @@ static void mptcp_sec_test_kat_keys(struct kunit *test)
 
 	/* PRK is not kept by the key schedule: recompute it here */
 	sec_psk(psk);
-	hmac = mptcp_sec_hmac_alloc();
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hmac);
-	err = mptcp_sec_hkdf_extract(hmac, k->th, sizeof(k->th), psk,
-				     sizeof(psk), prk);
-	mptcp_sec_hmac_free(hmac);
+	err = mptcp_sec_hkdf_extract(k->th, sizeof(k->th), psk, sizeof(psk),
+				     prk);
 	KUNIT_ASSERT_EQ(test, err, 0);
 
 	sec_kat(test, s, out[0].name, out[0].buf, out[0].len);
@@ -871,73 +853,132 @@ static void mptcp_sec_test_kat_hmacs(struct kunit *test)
 	u32 sfid;
 
 	/* the client initiates: the server responds */
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(ctx->hmac, k,
-							 MPTCP_SEC_SERVER,
-							 SEC_RR, SEC_RI,
-							 0x01, 2, synack), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(k, MPTCP_SEC_SERVER,
+							 SEC_RR, SEC_RI, 0x01,
+							 2, synack), 0);
 	sec_kat(test, ctx->name, "join_synack_hmac", synack, sizeof(synack));
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(ctx->hmac, k,
-						      MPTCP_SEC_CLIENT,
-						      SEC_RI, SEC_RR,
-						      0x00, 0, ack), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_CLIENT,
+						      SEC_RI, SEC_RR, 0x00, 0,
+						      ack), 0);
 	sec_kat(test, ctx->name, "join_ack_hmac", ack, sizeof(ack));
-	KUNIT_ASSERT_EQ(test, mptcp_sec_sfid(ctx->hmac, k, SEC_RI, SEC_RR,
-					     &sfid), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_sfid(k, SEC_RI, SEC_RR, &sfid), 0);
 	KUNIT_EXPECT_TRUE(test, sfid & MPTCP_SEC_SFID_FLAG);
 	put_unaligned_be32(sfid, be);
 	sec_kat(test, ctx->name, "sfid", be, sizeof(be));
-	KUNIT_ASSERT_EQ(test, mptcp_sec_add_addr_hmac(ctx->hmac, k,
-						      MPTCP_SEC_SERVER,
+	KUNIT_ASSERT_EQ(test, mptcp_sec_add_addr_hmac(k, MPTCP_SEC_SERVER,
 						      SEC_ADDR_ID, sec_addr,
 						      sizeof(sec_addr), 0,
 						      addr), 0);
 	sec_kat(test, ctx->name, "addaddr_hmac", addr, sizeof(addr));
-	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(ctx->hmac, k,
-						      MPTCP_SEC_CLIENT, fc), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_CLIENT, fc),
+			0);
 	sec_kat(test, ctx->name, "fastclose", fc, sizeof(fc));
 
 	/* each role has its own keys: the other role's values differ */
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(ctx->hmac, k,
-							 MPTCP_SEC_CLIENT,
-							 SEC_RR, SEC_RI,
-							 0x01, 2, other), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(k, MPTCP_SEC_CLIENT,
+							 SEC_RR, SEC_RI, 0x01,
+							 2, other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(synack, other,
 						    sizeof(synack)), 0);
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(ctx->hmac, k,
-						      MPTCP_SEC_SERVER,
-						      SEC_RI, SEC_RR,
-						      0x00, 0, other), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_SERVER,
+						      SEC_RI, SEC_RR, 0x00, 0,
+						      other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(ack, other, sizeof(ack)),
 			0);
 	/* a changed B bit or address ID fails the check */
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(ctx->hmac, k,
-							 MPTCP_SEC_SERVER,
-							 SEC_RR, SEC_RI,
-							 0x00, 2, other), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(k, MPTCP_SEC_SERVER,
+							 SEC_RR, SEC_RI, 0x00,
+							 2, other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(synack, other,
 						    sizeof(synack)), 0);
-	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(ctx->hmac, k,
-						      MPTCP_SEC_CLIENT,
-						      SEC_RI, SEC_RR,
-						      0x00, 1, other), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_CLIENT,
+						      SEC_RI, SEC_RR, 0x00, 1,
+						      other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(ack, other, sizeof(ack)),
 			0);
-	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(ctx->hmac, k,
-						      MPTCP_SEC_SERVER, other),
-			0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_SERVER,
+						      other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(fc, other, sizeof(fc)), 0);
-	KUNIT_ASSERT_EQ(test, mptcp_sec_add_addr_hmac(ctx->hmac, k,
-						      MPTCP_SEC_SERVER,
+	KUNIT_ASSERT_EQ(test, mptcp_sec_add_addr_hmac(k, MPTCP_SEC_SERVER,
 						      SEC_ADDR_ID, sec_addr,
 						      sizeof(sec_addr), 80,
 						      other), 0);
 	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(addr, other, sizeof(addr)),
 			0);
 	/* and the same input verifies */
-	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(ctx->hmac, k,
-						      MPTCP_SEC_CLIENT, other),
-			0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_CLIENT,
+						      other), 0);
 	KUNIT_EXPECT_EQ(test, mptcp_sec_hmac_verify(fc, other, sizeof(fc)), 0);
+	/* an unknown role is rejected */
+	KUNIT_EXPECT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_NR_ROLES,
+						      other), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_NR_ROLES,
+						      SEC_RI, SEC_RR, 0x00, 0,
+						      other), -EINVAL);
+}
+
+/* The key schedule, HKDF and the HMACs run in softirq and under spinlocks
+ * (CONFIG_DEBUG_ATOMIC_SLEEP reports any sleep) and give the same values
+ * there as in process context.
+ */
+static void mptcp_sec_test_any_context(struct kunit *test)
+{
+	struct sec_ctx *ctx = sec_ctx_get(test);
+	u8 ack[MPTCP_SEC_JOIN_ACK_HMAC_LEN], ack2[MPTCP_SEC_JOIN_ACK_HMAC_LEN];
+	u8 fc[MPTCP_SEC_FASTCLOSE_LEN], fc2[MPTCP_SEC_FASTCLOSE_LEN];
+	u8 prk[MPTCP_SEC_HASH_LEN], okm[2 * MPTCP_SEC_HASH_LEN + 1];
+	static DEFINE_SPINLOCK(lock);
+	struct mptcp_sec_keys *keys;
+	int err[5];
+	u8 rc[8], rs[8];
+	u32 sfid, sfid2;
+
+	keys = kunit_kzalloc(test, sizeof(*keys), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, keys);
+	sec_default_randoms(rc, rs);
+
+	spin_lock_bh(&lock);
+	err[0] = sec_derive(ctx->keys.suite, rc, rs, keys);
+	err[1] = mptcp_sec_join_ack_hmac(keys, MPTCP_SEC_CLIENT, SEC_RI,
+					 SEC_RR, 0x00, 0, ack);
+	err[2] = mptcp_sec_sfid(keys, SEC_RI, SEC_RR, &sfid);
+	err[3] = mptcp_sec_fastclose_key(keys, MPTCP_SEC_SERVER, fc);
+	err[4] = mptcp_sec_hkdf_expand(ctx->keys.th, rc, sizeof(rc), okm,
+				       sizeof(okm));
+	spin_unlock_bh(&lock);
+
+	KUNIT_ASSERT_EQ(test, err[0], 0);
+	KUNIT_ASSERT_EQ(test, err[1], 0);
+	KUNIT_ASSERT_EQ(test, err[2], 0);
+	KUNIT_ASSERT_EQ(test, err[3], 0);
+	KUNIT_ASSERT_EQ(test, err[4], 0);
+	KUNIT_EXPECT_EQ(test, memcmp(keys, &ctx->keys, sizeof(*keys)), 0);
+
+	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(&ctx->keys,
+						      MPTCP_SEC_CLIENT, SEC_RI,
+						      SEC_RR, 0x00, 0, ack2),
+			0);
+	KUNIT_EXPECT_EQ(test, memcmp(ack, ack2, sizeof(ack)), 0);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_sfid(&ctx->keys, SEC_RI, SEC_RR,
+					     &sfid2), 0);
+	KUNIT_EXPECT_EQ(test, sfid, sfid2);
+	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(&ctx->keys,
+						      MPTCP_SEC_SERVER, fc2),
+			0);
+	KUNIT_EXPECT_EQ(test, memcmp(fc, fc2, sizeof(fc)), 0);
+
+	/* HKDF-Expand of 65 bytes is T(1) || T(2) || T(3)[:1]: T(1) of the
+	 * same PRK and info is its first 32 bytes
+	 */
+	KUNIT_ASSERT_EQ(test, mptcp_sec_hkdf_expand(ctx->keys.th, rc,
+						    sizeof(rc), prk,
+						    sizeof(prk)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(prk, okm, sizeof(prk)), 0);
+	KUNIT_EXPECT_EQ(test, mptcp_sec_hkdf_expand(ctx->keys.th, NULL, 0, okm,
+						    255 * MPTCP_SEC_HASH_LEN +
+						    1), -EINVAL);
+
+	mptcp_sec_keys_wipe(keys);
 }
 
 /* ---------------------------------------------------------------------
@@ -1498,6 +1539,7 @@ static struct kunit_case mptcp_sec_test_cases[] = {
 	KUNIT_CASE_PARAM(mptcp_sec_test_kat_record, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_kat_opt, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_kat_hmacs, sec_suite_gen_params),
+	KUNIT_CASE_PARAM(mptcp_sec_test_any_context, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_record_tamper, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_opt_tamper, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_fc_tamper, sec_suite_gen_params),
