@@ -323,11 +323,27 @@ static const struct mptcp_sec_label mptcp_sec_labels[] = {
 	/* session_id[0] is the suite byte */
 	{ MPTCP_SEC_LABEL_SESSION_ID, MPTCP_SEC_SESSION_ID_LEN - 1,
 	  MPTCP_SEC_KEY_OFF(session_id[1]) },
-	{ MPTCP_SEC_LABEL_TOKENS, MPTCP_SEC_TOKENS_LEN,
-	  MPTCP_SEC_KEY_OFF(tokens) },
-	{ MPTCP_SEC_LABEL_IDSNS, MPTCP_SEC_IDSNS_LEN,
-	  MPTCP_SEC_KEY_OFF(idsns) },
+	{ MPTCP_SEC_LABEL_KEYS, MPTCP_SEC_KEYS_LEN,
+	  MPTCP_SEC_KEY_OFF(keys_raw) },
 };
+
+/* token and IDSN of a 64-bit MPTCP key, as RFC 8684 and upstream's
+ * mptcp_crypto_key_sha(): d = SHA-256(u64 key), token = u32 d[0:4],
+ * idsn = u64 d[24:32]
+ */
+static void mptcp_sec_key_sha(u64 key, u32 *token, u64 *idsn)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	u8 be_key[sizeof(u64)];
+
+	put_unaligned_be64(key, be_key);
+	sha256(be_key, sizeof(be_key), digest);
+	*token = get_unaligned_be32(&digest[0]);
+	*idsn = get_unaligned_be64(&digest[24]);
+
+	memzero_explicit(be_key, sizeof(be_key));
+	memzero_explicit(digest, sizeof(digest));
+}
 
 /**
  * mptcp_sec_transcript_hash() - th = SHA-256(T)
@@ -352,7 +368,8 @@ EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_transcript_hash);
  * @keys: output; wiped on error
  *
  * PRK = HKDF-Extract(salt = th, IKM = S), then every label of the spec's
- * table, the session ID and Fc.
+ * table, the session ID, the two 64-bit MPTCP keys with their tokens and
+ * IDSNs, and Fc.
  *
  * Any context (softirq, under a spinlock): no allocation, never sleeps.
  *
@@ -400,10 +417,10 @@ int mptcp_sec_key_schedule(const u8 *secret, unsigned int secret_len,
 	}
 
 	keys->session_id[0] = suite;
-	keys->token_c = get_unaligned_be32(&keys->tokens[0]);
-	keys->token_s = get_unaligned_be32(&keys->tokens[4]);
-	keys->idsn_c = get_unaligned_be64(&keys->idsns[0]);
-	keys->idsn_s = get_unaligned_be64(&keys->idsns[8]);
+	keys->key_c = get_unaligned_be64(&keys->keys_raw[0]);
+	keys->key_s = get_unaligned_be64(&keys->keys_raw[8]);
+	mptcp_sec_key_sha(keys->key_c, &keys->token_c, &keys->idsn_c);
+	mptcp_sec_key_sha(keys->key_s, &keys->token_s, &keys->idsn_s);
 
 	/* Fc = HMAC-SHA256(c finished key, th)[:16] */
 	mptcp_sec_hmac(keys->c_finished_key, sizeof(keys->c_finished_key),

@@ -80,8 +80,8 @@ enum mptcp_sec_record_type {
 #define MPTCP_SEC_PSK_MAX_LEN		64
 #define MPTCP_SEC_FC_LEN		16
 #define MPTCP_SEC_SESSION_ID_LEN	33
-#define MPTCP_SEC_TOKENS_LEN		8
-#define MPTCP_SEC_IDSNS_LEN		16
+/* key_c || key_s, each a u64 in network byte order */
+#define MPTCP_SEC_KEYS_LEN		16
 #define MPTCP_SEC_JOIN_SYNACK_HMAC_LEN	8
 #define MPTCP_SEC_JOIN_ACK_HMAC_LEN	20
 #define MPTCP_SEC_ADD_ADDR_HMAC_LEN	8
@@ -116,8 +116,7 @@ enum mptcp_sec_record_type {
 #define MPTCP_SEC_LABEL_S_FASTCLOSE_KEY	"s fastclose key"
 #define MPTCP_SEC_LABEL_C_FINISHED_KEY	"c finished key"
 #define MPTCP_SEC_LABEL_SESSION_ID	"session id"
-#define MPTCP_SEC_LABEL_TOKENS		"tokens"
-#define MPTCP_SEC_LABEL_IDSNS		"idsns"
+#define MPTCP_SEC_LABEL_KEYS		"keys"
 #define MPTCP_SEC_SFID_LABEL		"sfid"
 
 /**
@@ -146,12 +145,17 @@ struct mptcp_sec_dir_keys {
  * @c_finished_key: HMAC key of Fc
  * @fc: the client's Finished value
  * @session_id: suite byte || K("session id", 32)
- * @tokens: K("tokens", 8)
- * @idsns: K("idsns", 16)
- * @token_c: the client's token, u32 tokens[0:4]
- * @token_s: the server's token, u32 tokens[4:8]
- * @idsn_c: initial DSN of what the client sends, u64 idsns[0:8]
- * @idsn_s: initial DSN of what the server sends, u64 idsns[8:16]
+ * @keys_raw: K("keys", 16)
+ * @key_c: the client's 64-bit MPTCP key (RFC 8684), u64 keys_raw[0:8];
+ *	   secret, never sent
+ * @key_s: the server's 64-bit MPTCP key, u64 keys_raw[8:16]; secret
+ * @token_c: the client's token, u32 SHA-256(u64 key_c)[0:4], as
+ *	     mptcp_crypto_key_sha()
+ * @token_s: the server's token, u32 SHA-256(u64 key_s)[0:4]
+ * @idsn_c: initial DSN of what the client sends,
+ *	    u64 SHA-256(u64 key_c)[24:32], as mptcp_crypto_key_sha()
+ * @idsn_s: initial DSN of what the server sends,
+ *	    u64 SHA-256(u64 key_s)[24:32]
  *
  * Secret: free with mptcp_sec_keys_free() or wipe with
  * mptcp_sec_keys_wipe().
@@ -167,8 +171,9 @@ struct mptcp_sec_keys {
 	u8 c_finished_key[MPTCP_SEC_HMAC_KEY_LEN];
 	u8 fc[MPTCP_SEC_FC_LEN];
 	u8 session_id[MPTCP_SEC_SESSION_ID_LEN];
-	u8 tokens[MPTCP_SEC_TOKENS_LEN];
-	u8 idsns[MPTCP_SEC_IDSNS_LEN];
+	u8 keys_raw[MPTCP_SEC_KEYS_LEN];
+	u64 key_c;
+	u64 key_s;
 	u32 token_c;
 	u32 token_s;
 	u64 idsn_c;

@@ -123,44 +123,47 @@ static const struct sec_kat_expected sec_kat_expected[] = {
 	{ "aes128gcm", "session_id",
 	  "2179f79de995788124e055f61caf2d439b049778f3ba010a4bcf18a5e32f81f187",
 	},
-	{ "aes128gcm", "tokens",
-	  "5813912c6a50072e",
-	},
-	{ "aes128gcm", "idsns",
-	  "967b7b8d41a3f56de42ae0dd09fd0296",
+	{ "aes128gcm", "keys",
+	  "8515ac2d3624264e24ee025f3adf079b",
 	},
 	{ "aes128gcm", "fc",
 	  "d4bbc573816fe2993c00b2ad45c52ded",
 	},
+	{ "aes128gcm", "key_c",
+	  "8515ac2d3624264e",
+	},
+	{ "aes128gcm", "key_s",
+	  "24ee025f3adf079b",
+	},
 	{ "aes128gcm", "token_c",
-	  "5813912c",
+	  "b6f1f57f",
 	},
 	{ "aes128gcm", "token_s",
-	  "6a50072e",
+	  "d91c2c6f",
 	},
 	{ "aes128gcm", "idsn_c",
-	  "967b7b8d41a3f56d",
+	  "cf59591a521b8f48",
 	},
 	{ "aes128gcm", "idsn_s",
-	  "e42ae0dd09fd0296",
+	  "91d5c075733be662",
 	},
 	{ "aes128gcm", "record",
-	  "8f1f17ade2a39cb70a8e7b5ca2fed150224d0869a7833291be0d2d2341f8f9a04b0c6880f035862a93e6cd64eeb10d6f54f4672b5f68b228474e66bbe4edbed9260ca5f49cb742e54e4eb9c2acbe9a3a32b58b0a5dd68c59e202b0ca26ee75c6fb5afe0c4dd61874d6f7667a30b30a061fd1a99c",
+	  "4da9fa3c755dba2fd404d23363130df4a43981ef29ea953cc051aec329cb9d6c7a3032ce0e1e967594ea87c7e34e11aef9dee6c18c6ca1ab768a1a2de038def1cc0f23640e67921f2288f53a6f837b702bee78a5729a93ac9ccecd99f715c548a0ce6fbea8b30720da90e671dddf3280f769c832",
 	},
 	{ "aes128gcm", "record_nonce",
-	  "925044d146b29aed66d7ca1b",
+	  "925044d11f90b87a756fb03c",
 	},
 	{ "aes128gcm", "topt_data",
-	  "2115feb80c76df0a328b0b25d1261d13",
+	  "f092089905b64e30a6ea525285fc89e5",
 	},
 	{ "aes128gcm", "topt_data_aad",
-	  "01000000000000000103e42ae0dd09fd0297967b7b8d41a3f56e008c00004dd61874d6f7667a30b30a061fd1a99c",
+	  "0100000000000000010391d5c075733be663cf59591a521b8f49008c0000a8b30720da90e671dddf3280f769c832",
 	},
 	{ "aes128gcm", "topt_control",
-	  "41a2e258464aa8517a37bf43c9406ee6",
+	  "d286bff6491bf949df4b98bebbeab8b3",
 	},
 	{ "aes128gcm", "topt_control_aad",
-	  "02800000010000008d01967b7b8d41a3f5fa00000000000000000000000a030802040a0002020000",
+	  "02800000010000008d01cf59591a521b8fd500000000000000000000000a030802040a0002020000",
 	},
 	{ "aes128gcm", "join_synack_hmac",
 	  "04b2281d22a7501a",
@@ -231,44 +234,47 @@ static const struct sec_kat_expected sec_kat_expected[] = {
 	{ "aes256gcm", "session_id",
 	  "220bafde8af8b5f904cd921eb5e48426ff08f1ea4f7968a149a8beb6d412244103",
 	},
-	{ "aes256gcm", "tokens",
-	  "63da278914ade1e4",
-	},
-	{ "aes256gcm", "idsns",
-	  "1a6ad67c544e8c806aadd0c192676d1e",
+	{ "aes256gcm", "keys",
+	  "6bf746ac4bf1104d5e737369b893f987",
 	},
 	{ "aes256gcm", "fc",
 	  "5b928cd34036c6f55dc0ebfb2085c54b",
 	},
+	{ "aes256gcm", "key_c",
+	  "6bf746ac4bf1104d",
+	},
+	{ "aes256gcm", "key_s",
+	  "5e737369b893f987",
+	},
 	{ "aes256gcm", "token_c",
-	  "63da2789",
+	  "4a105201",
 	},
 	{ "aes256gcm", "token_s",
-	  "14ade1e4",
+	  "c477ec44",
 	},
 	{ "aes256gcm", "idsn_c",
-	  "1a6ad67c544e8c80",
+	  "5d4ec574ea70989e",
 	},
 	{ "aes256gcm", "idsn_s",
-	  "6aadd0c192676d1e",
+	  "621723c468046585",
 	},
 	{ "aes256gcm", "record",
-	  "7075397a30df2609e626985ae3d390214d45872d11c8373c8e8edc92c63e6b586f59df71d0b0dac8ef11a893e0869a604b2144aa57135492cb2dbaa7054454638066d5afa075dd89c4ad9f3ed924235a131d1eace1829e75ebd8bcf06a6de8767325e5c7a414d74d7e24b67b13f63c16b80dfcca",
+	  "e2cadd945fa77a786ead4e4ae860caef015e273e1dfcbdcab7e4e4e23c39e48211f61000332e5273f0174df7488862c26ce67e653ef732a9558cd2679df59570b4014070f9129a64c2d4f7062b6ffa4cb265f831698b1311dba7c0b3e8c3d89dd1422bab1b7ab9db7ef6e390bd70084e00586007",
 	},
 	{ "aes256gcm", "record_nonce",
-	  "7887081f40153fde5f032dac",
+	  "7887081f07312cd6e13d39b2",
 	},
 	{ "aes256gcm", "topt_data",
-	  "46fae23081448ec7584bbe9ba9208a99",
+	  "675e7c3ff195245bcdd52da151e02797",
 	},
 	{ "aes256gcm", "topt_data_aad",
-	  "010000000000000001036aadd0c192676d1f1a6ad67c544e8c81008c0000a414d74d7e24b67b13f63c16b80dfcca",
+	  "01000000000000000103621723c4680465865d4ec574ea70989f008c00001b7ab9db7ef6e390bd70084e00586007",
 	},
 	{ "aes256gcm", "topt_control",
-	  "43d615cbaa734b84759e56205b53ec76",
+	  "a29ca7fee09dae221dbdef8275f24845",
 	},
 	{ "aes256gcm", "topt_control_aad",
-	  "02800000010000008d011a6ad67c544e8d0d00000000000000000000000a030802040a0002020000",
+	  "02800000010000008d015d4ec574ea70992b00000000000000000000000a030802040a0002020000",
 	},
 	{ "aes256gcm", "join_synack_hmac",
 	  "a37d1d7ca6a52c75",
@@ -339,44 +345,47 @@ static const struct sec_kat_expected sec_kat_expected[] = {
 	{ "chacha20poly1305", "session_id",
 	  "23ceb7c54267e1d403ed0801affcc0857a38b55b436ade6de070560dc77459fefd",
 	},
-	{ "chacha20poly1305", "tokens",
-	  "ed3ec47c2a920857",
-	},
-	{ "chacha20poly1305", "idsns",
-	  "7c90d583fca5b2b6502fc7d8acb7acb3",
+	{ "chacha20poly1305", "keys",
+	  "0554255caa324570dbd099087cd0b123",
 	},
 	{ "chacha20poly1305", "fc",
 	  "a34960a677e4ad2b4e6320aab89f9428",
 	},
+	{ "chacha20poly1305", "key_c",
+	  "0554255caa324570",
+	},
+	{ "chacha20poly1305", "key_s",
+	  "dbd099087cd0b123",
+	},
 	{ "chacha20poly1305", "token_c",
-	  "ed3ec47c",
+	  "8647a36f",
 	},
 	{ "chacha20poly1305", "token_s",
-	  "2a920857",
+	  "ec3163ff",
 	},
 	{ "chacha20poly1305", "idsn_c",
-	  "7c90d583fca5b2b6",
+	  "e1d864d7e4d51791",
 	},
 	{ "chacha20poly1305", "idsn_s",
-	  "502fc7d8acb7acb3",
+	  "ff80b3e9f8ab6941",
 	},
 	{ "chacha20poly1305", "record",
-	  "446b5063dddadfed391be69bf1cc0933ecdd948b35f2bb2bf403f99d80648f38bd789c58414de49b9161be69b9b8aa871b81f2c5f3e3d8eed2f2801429f781a96e0f1b344f6e8d0e297ca2439db5ef24bfff8218d6ccdb149b8dc6f641941d1fd6d5438fbadcefb49652f091db22e20b539f9c21",
+	  "072b4c86d09e5376efe0da037dffd531a8afde13e069efd227886bae7103dbf023e234fc18e695dc7ca9326a698d70ed93c3ed94bc8232f5cf3cc6689e5a01d5cc7f5221e94765a576e81c25e1b625f4abdfd8eb537c34a505e0c61f25dae1acde793076476c2b96471753c9c727833becf27dda",
 	},
 	{ "chacha20poly1305", "record_nonce",
-	  "08aeece24af7cfaf246db03d",
+	  "08aeece2d7bf7efb3c1d1518",
 	},
 	{ "chacha20poly1305", "topt_data",
-	  "36e6d238a233e976a831216f96a24fa2",
+	  "068ced8e242f8daa9fb2076ff1f41893",
 	},
 	{ "chacha20poly1305", "topt_data_aad",
-	  "01000000000000000103502fc7d8acb7acb47c90d583fca5b2b7008c0000badcefb49652f091db22e20b539f9c21",
+	  "01000000000000000103ff80b3e9f8ab6942e1d864d7e4d51792008c0000476c2b96471753c9c727833becf27dda",
 	},
 	{ "chacha20poly1305", "topt_control",
-	  "97562ef292a530bff3fbf73e84b07fce",
+	  "872e97c91b6292108cd619dc46142340",
 	},
 	{ "chacha20poly1305", "topt_control_aad",
-	  "02800000010000008d017c90d583fca5b34300000000000000000000000a030802040a0002020000",
+	  "02800000010000008d01e1d864d7e4d5181e00000000000000000000000a030802040a0002020000",
 	},
 	{ "chacha20poly1305", "join_synack_hmac",
 	  "5032f24af90d7e5d",
@@ -717,6 +726,22 @@ static void mptcp_sec_test_rfc5869(struct kunit *test)
  * Known answers of the spec, per suite
  */
 
+/* token and IDSN of a 64-bit key as RFC 8684 and mptcp_crypto_key_sha():
+ * the first 32 and the last 64 bits of SHA-256 of the key in network
+ * byte order
+ */
+static void sec_expect_key_sha(struct kunit *test, u64 key, u32 token,
+			       u64 idsn)
+{
+	u8 input[8], digest[SHA256_DIGEST_SIZE];
+
+	put_unaligned_be64(key, input);
+	sha256(input, sizeof(input), digest);
+	KUNIT_EXPECT_EQ(test, token, get_unaligned_be32(&digest[0]));
+	KUNIT_EXPECT_EQ(test, idsn,
+			get_unaligned_be64(&digest[SHA256_DIGEST_SIZE - 8]));
+}
+
 static void mptcp_sec_test_kat_keys(struct kunit *test)
 {
 	struct sec_ctx *ctx = sec_ctx_get(test);
@@ -746,8 +771,7 @@ static void mptcp_sec_test_kat_keys(struct kunit *test)
 		{ "s_fastclose_key", k->fastclose_key[MPTCP_SEC_SERVER], 32 },
 		{ "c_finished_key", k->c_finished_key, 32 },
 		{ "session_id", k->session_id, sizeof(k->session_id) },
-		{ "tokens", k->tokens, sizeof(k->tokens) },
-		{ "idsns", k->idsns, sizeof(k->idsns) },
+		{ "keys", k->keys_raw, sizeof(k->keys_raw) },
 		{ "fc", k->fc, sizeof(k->fc) },
 	};
 	unsigned int i;
@@ -767,6 +791,10 @@ static void mptcp_sec_test_kat_keys(struct kunit *test)
 	for (i = 1; i < ARRAY_SIZE(out); i++)
 		sec_kat(test, s, out[i].name, out[i].buf, out[i].len);
 
+	put_unaligned_be64(k->key_c, be);
+	sec_kat(test, s, "key_c", be, 8);
+	put_unaligned_be64(k->key_s, be);
+	sec_kat(test, s, "key_s", be, 8);
 	put_unaligned_be32(k->token_c, be);
 	sec_kat(test, s, "token_c", be, 4);
 	put_unaligned_be32(k->token_s, be);
@@ -775,6 +803,12 @@ static void mptcp_sec_test_kat_keys(struct kunit *test)
 	sec_kat(test, s, "idsn_c", be, 8);
 	put_unaligned_be64(k->idsn_s, be);
 	sec_kat(test, s, "idsn_s", be, 8);
+
+	/* key_c || key_s is K("keys", 16); token and IDSN as RFC 8684 */
+	KUNIT_EXPECT_EQ(test, k->key_c, get_unaligned_be64(&k->keys_raw[0]));
+	KUNIT_EXPECT_EQ(test, k->key_s, get_unaligned_be64(&k->keys_raw[8]));
+	sec_expect_key_sha(test, k->key_c, k->token_c, k->idsn_c);
+	sec_expect_key_sha(test, k->key_s, k->token_s, k->idsn_s);
 
 	KUNIT_EXPECT_EQ(test, mptcp_sec_fc_verify(k, k->fc), 0);
 }
@@ -1486,9 +1520,12 @@ static void sec_expect_conns_differ(struct kunit *test,
 	KUNIT_EXPECT_NE(test, memcmp(a->session_id, b->session_id,
 				     sizeof(a->session_id)), 0);
 	KUNIT_EXPECT_NE(test, memcmp(a->fc, b->fc, sizeof(a->fc)), 0);
-	KUNIT_EXPECT_NE(test, memcmp(a->tokens, b->tokens,
-				     sizeof(a->tokens)), 0);
-	KUNIT_EXPECT_NE(test, memcmp(a->idsns, b->idsns, sizeof(a->idsns)), 0);
+	KUNIT_EXPECT_NE(test, memcmp(a->keys_raw, b->keys_raw,
+				     sizeof(a->keys_raw)), 0);
+	KUNIT_EXPECT_NE(test, a->key_c, b->key_c);
+	KUNIT_EXPECT_NE(test, a->key_s, b->key_s);
+	KUNIT_EXPECT_NE(test, a->token_c, b->token_c);
+	KUNIT_EXPECT_NE(test, a->idsn_s, b->idsn_s);
 }
 
 static void mptcp_sec_test_key_separation(struct kunit *test)

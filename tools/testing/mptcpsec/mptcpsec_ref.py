@@ -78,8 +78,7 @@ LABELS = (
     ("c fastclose key", 32), ("s fastclose key", 32),
     ("c finished key", 32),
     ("session id", 32),
-    ("tokens", 8),
-    ("idsns", 16),
+    ("keys", 16),
 )
 
 
@@ -213,10 +212,18 @@ def transcript(offer, select, mpc_syn=MPC_V2, mpc_synack=MPC_V2):
 
 # --- Key schedule ----------------------------------------------------------
 
+def key_sha(key):
+    """(token, idsn) of a 64-bit MPTCP key, as RFC 8684: from
+    d = SHA-256(u64 key), token = u32 d[0:4] and idsn = u64 d[24:32]."""
+    d = sha256(struct.pack("!Q", key))
+    return struct.unpack("!I", d[:4])[0], struct.unpack("!Q", d[24:])[0]
+
+
 def key_schedule(psk, T, suite):
     """All keys of a connection, keyed by the spec's label ("c2s data key",
-    ..., "session id" = the 32 HKDF bytes) plus th, prk, fc, session_id
-    (33 bytes), token_c, token_s, idsn_c and idsn_s (integers)."""
+    ..., "session id" = the 32 HKDF bytes, "keys") plus th, prk, fc,
+    session_id (33 bytes), key_c, key_s, token_c, token_s, idsn_c and
+    idsn_s (integers)."""
     s = suite_of(suite)
     if not 16 <= len(psk) <= 64:
         raise ValueError("the PSK has 16 to 64 bytes")
@@ -230,9 +237,10 @@ def key_schedule(psk, T, suite):
     # SPEC: Fc is the HMAC of th (the 32-byte digest), not of T.
     ks["fc"] = hmac_sha256(ks["c finished key"], th)[:16]
     ks["session_id"] = bytes([s.byte]) + ks["session id"]
-    # SPEC: "u32 [0:4]" read as network byte order (the Notation).
-    ks["token_c"], ks["token_s"] = struct.unpack("!II", ks["tokens"])
-    ks["idsn_c"], ks["idsn_s"] = struct.unpack("!QQ", ks["idsns"])
+    # SPEC: "u64 [0:8]" read as network byte order (the Notation).
+    ks["key_c"], ks["key_s"] = struct.unpack("!QQ", ks["keys"])
+    ks["token_c"], ks["idsn_c"] = key_sha(ks["key_c"])
+    ks["token_s"], ks["idsn_s"] = key_sha(ks["key_s"])
     return ks
 
 
@@ -446,6 +454,8 @@ def suite_vectors(suite):
         v = ks["session_id"] if label == "session id" else ks[label]
         out.append((label.replace(" ", "_"), v))
     out += [("fc", ks["fc"]),
+            ("key_c", struct.pack("!Q", ks["key_c"])),
+            ("key_s", struct.pack("!Q", ks["key_s"])),
             ("token_c", struct.pack("!I", ks["token_c"])),
             ("token_s", struct.pack("!I", ks["token_s"])),
             ("idsn_c", struct.pack("!Q", ks["idsn_c"])),
@@ -737,6 +747,24 @@ def _st_hkdf_lib():
         return None
 
 
+def _st_key_sha():
+    """token and IDSN as RFC 8684: the key as 8 big-endian bytes."""
+    import hashlib
+    d = hashlib.sha256(bytes(range(1, 9))).digest()
+    want = (int.from_bytes(d[:4], "big"), int.from_bytes(d[24:], "big"))
+    got = key_sha(0x0102030405060708)
+    if got != want:
+        return f"key_sha gave {got}, expected {want}"
+    ks = tv_key_schedule(0x21)
+    if (ks["key_c"].to_bytes(8, "big") + ks["key_s"].to_bytes(8, "big")
+            != ks["keys"]):
+        return "key_c || key_s is not K(\"keys\", 16)"
+    if (ks["token_c"], ks["idsn_c"]) != key_sha(ks["key_c"]) or \
+            (ks["token_s"], ks["idsn_s"]) != key_sha(ks["key_s"]):
+        return "token or IDSN not derived from key_c and key_s"
+    return None
+
+
 def selftest(ktap):
     start = time.monotonic()
     for name, ikm, salt, info, n, prk_hex, okm_hex in RFC5869:
@@ -749,6 +777,7 @@ def selftest(ktap):
     ktap.add("hkdf_matches_cryptography_hkdf", _st_hkdf_lib())
     ktap.add("mpsec_options", _st_options())
     ktap.add("transcript_binds_fc", _st_transcript())
+    ktap.add("key_sha_rfc8684", _st_key_sha())
     for s in SUITES.values():
         for name, diag in _st_suite(s):
             ktap.add(name, diag)
