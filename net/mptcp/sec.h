@@ -5,18 +5,138 @@
  * Internal interface between upstream MPTCP and the MPTCPsec files
  * (net/mptcp/sec*.c).  Upstream files call only what is declared here;
  * every call has a no-op stub when CONFIG_MPTCP_SEC is off.
+ *
+ * Locking, as upstream MPTCP: "msk lock" is the msk socket lock (owned by
+ * a process, lock_sock()), "data lock" the msk spinlock
+ * (mptcp_data_lock()), "ssk lock" the subflow socket lock (owned or held
+ * by softirq).  Each function says what it needs.
  */
 #ifndef __MPTCP_SEC_H
 #define __MPTCP_SEC_H
 
 #include <linux/init.h>
+#include <linux/sockptr.h>
+#include <linux/types.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/mptcp_sec.h>
+
+struct mptcp_sock;
+struct mptcp_subflow_context;
+struct mptcp_options_received;
+struct mptcp_out_options;
+struct mptcp_data_frag;
+struct request_sock;
+struct sk_buff;
+struct sock;
+
+/* MP_SEC: MPTCP option subtype 0xf (private use), see the spec */
+#define MPTCPOPT_MP_SEC			0xf
+#define MPTCP_SEC_OPT_MAX		24	/* longest MP_SEC we accept */
+#define MPTCP_SEC_MPC_LEN		4	/* MP_CAPABLE v2 */
+#define MPTCP_SEC_VERSION		2
+
+/**
+ * struct mptcp_sec_rx_opt - MPTCPsec part of the parsed options of a segment
+ * @mpc_v2: a 4-byte MP_CAPABLE of version 2 was seen
+ * @sec_len: length of the MP_SEC option in @sec_raw, 0 if none
+ * @mpc_raw: the MP_CAPABLE option as received
+ * @sec_raw: the MP_SEC option as received, kind to last byte
+ *
+ * Lives in the status group of struct mptcp_options_received, so it is
+ * zeroed before every parse.
+ */
+struct mptcp_sec_rx_opt {
+	u8 mpc_v2;
+	u8 sec_len;
+	u8 mpc_raw[MPTCP_SEC_MPC_LEN];
+	u8 sec_raw[MPTCP_SEC_OPT_MAX];
+};
+
+/**
+ * struct mptcp_sec_subflow - MPTCPsec state of one subflow
+ * @rx_skb: plaintext of the verified record at the head of the subflow
+ *	    receive queue, not yet moved to the msk (ssk lock)
+ * @rx_len: data sequence space of that record (plaintext + overhead)
+ * @sfid: subflow ID bound in the option tags, valid if @sfid_set
+ * @sfid_set: @sfid computed
+ */
+struct mptcp_sec_subflow {
+	struct sk_buff *rx_skb;
+	u32 rx_len;
+	u32 sfid;
+	u8 sfid_set;
+};
 
 #if IS_ENABLED(CONFIG_MPTCP_SEC)
 
 void __init mptcp_sec_init(void);
 enum mptcp_sec_policy mptcp_sec_net_policy(const struct net *net);
+
+/* true once MPTCPsec is in use on the connection (handshake done or in
+ * progress with a version 2 peer): records, no fallback, no plaintext.
+ */
+bool mptcp_sec_on(const struct mptcp_sock *msk);
+
+/* socket life cycle */
+void mptcp_sec_sock_init(struct mptcp_sock *msk);
+void mptcp_sec_sock_destroy(struct mptcp_sock *msk);
+void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
+		     struct request_sock *req);
+void mptcp_sec_req_init(struct request_sock *req);
+void mptcp_sec_req_destroy(struct request_sock *req);
+void mptcp_sec_subflow_release(struct mptcp_subflow_context *subflow);
+void mptcp_sec_worker(struct mptcp_sock *msk);
+
+/* socket options */
+int mptcp_sec_setsockopt(struct mptcp_sock *msk, int optname,
+			 sockptr_t optval, unsigned int optlen);
+int mptcp_sec_getsockopt(struct mptcp_sock *msk, int optname,
+			 char __user *optval, int __user *optlen);
+
+/* negotiation */
+bool mptcp_sec_parse_mpc(const u8 *ptr, int opsize,
+			 struct mptcp_sec_rx_opt *o);
+void mptcp_sec_parse_option(const u8 *ptr, int opsize,
+			    struct mptcp_sec_rx_opt *o);
+bool mptcp_sec_syn_options(struct sock *ssk, unsigned int *size,
+			   struct mptcp_out_options *opts);
+int mptcp_sec_check_req(struct request_sock *req, const struct sock *listener,
+			const struct mptcp_options_received *mp_opt,
+			bool syncookie);
+bool mptcp_sec_synack_options(const struct request_sock *req,
+			      unsigned int *size,
+			      struct mptcp_out_options *opts);
+int mptcp_sec_finish_connect(struct sock *ssk,
+			     const struct mptcp_options_received *mp_opt);
+int mptcp_sec_third_ack(struct request_sock *req,
+			struct mptcp_options_received *mp_opt);
+bool mptcp_sec_mpc_ack_options(struct sock *ssk, unsigned int *size,
+			       struct mptcp_out_options *opts);
+void mptcp_sec_write_options(__be32 *ptr,
+			     const struct mptcp_out_options *opts);
+bool mptcp_sec_try_fallback(struct mptcp_sock *msk);
+int mptcp_sec_subflow_error(struct mptcp_sock *msk, struct sock *ssk,
+			    int err);
+
+/* data path */
+int mptcp_sec_sendmsg_wait(struct mptcp_sock *msk);
+size_t mptcp_sec_record_len(const struct mptcp_sock *msk, size_t *psize,
+			    size_t *poff, size_t room, size_t left);
+int mptcp_sec_seal(struct mptcp_sock *msk, struct mptcp_data_frag *dfrag,
+		   size_t psize);
+int mptcp_sec_sendmsg_frag(struct sock *sk, struct sock *ssk,
+			   struct mptcp_data_frag *dfrag, u32 sent,
+			   bool data_lock_held);
+bool mptcp_sec_established_options(struct sock *ssk, struct sk_buff *skb,
+				   unsigned int *size,
+				   struct mptcp_out_options *opts);
+bool mptcp_sec_incoming_options(struct sock *ssk, struct sk_buff *skb,
+				struct mptcp_options_received *mp_opt);
+bool mptcp_sec_check_data_avail(struct sock *ssk);
+u32 mptcp_sec_move_record(struct sock *ssk, struct sk_buff **rec);
+u32 mptcp_sec_consume(struct sock *ssk, u32 len);
+void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk);
+bool mptcp_sec_send_ack(struct sock *ssk);
 
 #else /* CONFIG_MPTCP_SEC */
 
@@ -27,6 +147,11 @@ static inline void mptcp_sec_init(void)
 static inline enum mptcp_sec_policy mptcp_sec_net_policy(const struct net *net)
 {
 	return MPTCP_SEC_POLICY_OFF;
+}
+
+static inline bool mptcp_sec_on(const struct mptcp_sock *msk)
+{
+	return false;
 }
 
 #endif /* CONFIG_MPTCP_SEC */

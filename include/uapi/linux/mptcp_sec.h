@@ -108,7 +108,9 @@ struct mptcp_sec_info {
 	__u64	msi_subflows_reset;
 };
 
-/* MP_TCPRST reason of a subflow reset after an authentication failure */
-#define MPTCP_RST_ESEC_AUTH	0x10
+/* MP_TCPRST reason of a subflow reset after an authentication failure;
+ * Linux keeps reasons in 4 bits, so the highest one
+ */
+#define MPTCP_RST_ESEC_AUTH	0x0f
 
 #endif /* _UAPI_LINUX_MPTCP_SEC_H */
