@@ -27,8 +27,14 @@ xfer_server() {
 	topo_bg "$TOPO_NS_SRV" "$TOPO_TMP/$name.srv" "$XFER_BIN" server \
 		-p "$port" --ready-file "$TOPO_TMP/$name.ready" -t 300 "$@" ||
 		return 1
-	topo_wait_for 30 test -f "$TOPO_TMP/$name.ready" ||
-		{ cat "$TOPO_TMP/$name.srv"; return 1; }
+	# stop waiting as soon as the server has exited (topo_bg's rc file)
+	topo_wait_for 30 _xfer_ready "$name" "$TOPO_LAST_PID" &&
+		[ -f "$TOPO_TMP/$name.ready" ] ||
+		{ cat "$TOPO_TMP/$name.srv" >&2; return 1; }
+}
+
+_xfer_ready() {
+	[ -f "$TOPO_TMP/$1.ready" ] || [ -f "$TOPO_TMP/bg.$2.rc" ]
 }
 
 xfer_client() {

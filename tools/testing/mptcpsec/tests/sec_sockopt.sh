@@ -21,10 +21,10 @@ ip -n "$ns" link set lo up
 ip netns exec "$ns" sysctl -q -w net.mptcp.enabled=1
 ip netns exec "$ns" sysctl -q -w net.mptcp.sec_enabled=0 ||
 	ktap_diag "cannot set net.mptcp.sec_enabled=0"
-ip netns exec "$ns" nft add table inet drop &&
-ip netns exec "$ns" nft add chain inet drop out \
+ip netns exec "$ns" nft add table inet sockopt &&
+ip netns exec "$ns" nft add chain inet sockopt out \
 	'{ type filter hook output priority 0; policy accept; }' &&
-ip netns exec "$ns" nft add rule inet drop out tcp dport 9 drop ||
+ip netns exec "$ns" nft add rule inet sockopt out tcp dport 9 drop ||
 	ktap_diag "cannot install the nftables drop rule"
 out=$(ip netns exec "$ns" /usr/bin/python3 "$here/lib/sec_sockopt.py" 9 2>&1)
 for n in $names; do

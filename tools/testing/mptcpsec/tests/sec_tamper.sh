@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # One payload byte of one TCP segment is changed on path 1 (nftables in the
-# router, after ~500 KB of that subflow, once: a ct mark remembers it; an
-# nft counter proves it fired exactly once).
+# router, after ~500 KB of that subflow, once: quota, then limit; an nft
+# counter proves it fired exactly once).
 #   MPTCPsec: the upload still arrives intact and secured; the server counts
 #   the authentication failure and the subflow reset, path 1 shows an
 #   MP_TCPRST with reason 0x10 and no data on that subflow after it, and
@@ -17,8 +17,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/sec.sh"
 size=${MPTCPSEC_SIZE:-4M}
 bytes=$((${size%M} * 1024 * 1024))
-# lowercase letters only: never 0x5a or 0xa5, so the plain case always
-# sees a changed byte
+# lowercase letters only: never 0x5a, so the plain case always sees the
+# first candidate segment changed
 pattern=$(tr -dc a-z < /dev/urandom | head -c 61)
 port=10500
 
@@ -30,23 +30,22 @@ topo_netem 1 rate 50mbit
 topo_netem 2 rate 50mbit
 
 # tamper_rule PORT: (re)load the rule for uploads to PORT on path 1.
-# Byte 100 of the TCP payload becomes 0x5a, or 0xa5 if it was 0x5a.
+# The quota counts the bytes of that subflow through the router; past
+# 500000 the first segment whose payload byte 100 is not 0x5a gets 0x5a
+# there (the compare comes before the limit, so the change is real), and
+# the limit lets that happen once.  No conntrack needed.
 tamper_rule() {
 	topo_rtr nft delete table inet mptcpsec_tamper 2>/dev/null
-	local m="iifname \"rtr-c1\" tcp dport $1 ct mark != 0x1 ct original bytes > 500000 ip length > 1000"
-	topo_rtr nft -f - <<-EOT || return 1
+	topo_rtr nft -f - <<-EOT
 	table inet mptcpsec_tamper {
 		counter flips {
 		}
 		chain tamp {
 			type filter hook forward priority mangle; policy accept;
-			$m @ih,800,8 != 0x5a counter name "flips" @ih,800,8 set 0x5a ct mark set 0x1
-			$m @ih,800,8 == 0x5a counter name "flips" @ih,800,8 set 0xa5 ct mark set 0x1
+			iifname "rtr-c1" tcp dport $1 quota over 500000 bytes ip length > 1000 @ih,800,8 != 0x5a limit rate 1/day burst 1 packets counter name "flips" @ih,800,8 set 0x5a
 		}
 	}
 	EOT
-	# byte counts of conntrack entries, for "ct original bytes"
-	topo_rtr sysctl -q -w net.netfilter.nf_conntrack_acct=1
 }
 
 fired_once() {
