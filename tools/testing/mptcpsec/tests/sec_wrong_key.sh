@@ -40,7 +40,7 @@ fi
 if [ "$srv_up" = 0 ]; then
 	xfer_client good "$port" --sec-key "$SEC_KEY" -s "$n" --expect-sec secured
 	rc=$?
-	xfer_server_wait "$spid"
+	if [ "$rc" = 0 ]; then xfer_server_wait "$spid"; else topo_wait_pid "$spid" 1; fi
 	rc_s=$?
 else
 	rc=1 rc_s=1
