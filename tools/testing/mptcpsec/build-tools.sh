@@ -20,7 +20,9 @@ say() { echo "build-tools: $*"; }
 make -s -C "$src" O="$kout" headers >/dev/null
 
 mkdir -p "$build/bin"
-make -s -C "$here/xfer" O="$build/bin" KHDR_INCLUDES="-isystem $hdr"
+# the repo's include/uapi (linux/mptcp_sec.h) comes before the system headers
+make -s -C "$here/xfer" O="$build/bin" UAPI="$repo/include/uapi" \
+	KHDR_INCLUDES="-isystem $hdr"
 
 st=$build/selftests/mptcp
 mkdir -p "$st"

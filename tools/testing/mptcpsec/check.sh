@@ -23,9 +23,13 @@ vm=$build/vm
 . "$here/lib/ktap.sh"
 
 # VM tests and their timeouts in seconds (TCG)
+# (sec_* tests: MPTCPSEC_SIZE defaults to 4M, 8M for sec_linkdown; the
+# perf kernel runs sec_transfer with 64M through sec_transfer_64M)
 debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120 topo_selftest:600
-	mptcp_two_path:900"
-perf_tests="upstream_mptcp_connect:1500"
+	mptcp_two_path:900 sec_sockopt:120 sec_transfer:900 sec_capture:600
+	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
+	sec_tamper:600"
+perf_tests="sec_transfer_64M:900 upstream_mptcp_connect:1500"
 if [ "${1:-}" = --upstream-full ]; then
 	debug_tests="upstream_all:10800"
 	perf_tests=

@@ -33,6 +33,36 @@
 #include <sys/stat.h>
 #include <openssl/evp.h>
 
+/*
+ * MPTCPsec uAPI: build-tools.sh puts the repo's include/uapi first and the
+ * Makefile defines HAVE_MPTCP_SEC_H when the header is found; the fallback
+ * keeps the tool building (and failing at run time with ENOPROTOOPT)
+ * against headers without MPTCPsec.
+ */
+#ifdef HAVE_MPTCP_SEC_H
+#include <linux/mptcp_sec.h>
+#else
+#define MPTCP_SEC_KEY		64
+#define MPTCP_SEC_POLICY	65
+#define MPTCP_SEC_INFO		66
+#define MPTCP_SEC_SUITES	67
+#define MPTCP_SEC_MAX_SUITES	3
+#define MPTCP_SEC_KEY_MIN_LEN	16
+#define MPTCP_SEC_KEY_MAX_LEN	64
+#define MPTCP_SEC_SESSION_ID_MAX	48
+struct mptcp_sec_info {
+	uint8_t		msi_state;
+	uint8_t		msi_policy;
+	uint8_t		msi_suite;
+	uint8_t		msi_session_id_len;
+	uint8_t		msi_session_id[MPTCP_SEC_SESSION_ID_MAX];
+	uint64_t	msi_records_sealed;
+	uint64_t	msi_records_opened;
+	uint64_t	msi_auth_failures;
+	uint64_t	msi_subflows_reset;
+};
+#endif
+
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP		262
 #endif
@@ -74,6 +104,14 @@ struct opts {
 	double timeout;
 	unsigned long count;
 	const struct transport *tp;
+	/* MPTCPsec */
+	uint8_t sec_key[MPTCP_SEC_KEY_MAX_LEN];
+	size_t sec_key_len;		/* 0: no key */
+	int sec_policy;			/* -1: not set */
+	uint8_t sec_suites[MPTCP_SEC_MAX_SUITES];
+	size_t sec_nsuites;		/* 0: not set */
+	int expect_sec;			/* -1: no expectation, else a state */
+	int expect_errno[8];		/* 0-terminated */
 	struct sockaddr_storage sa;
 	socklen_t sa_len;
 	char sa_str[INET6_ADDRSTRLEN + 8];
@@ -281,6 +319,33 @@ static const char *proto_name(int proto)
 	return proto == IPPROTO_MPTCP ? "mptcp" : "tcp";
 }
 
+/* MPTCPsec socket options (policy, suites, key, in that order). */
+static int setup_sec(const struct opts *o, int fd)
+{
+	int pol = o->sec_policy;
+
+	if (pol >= 0 &&
+	    setsockopt(fd, SOL_MPTCP, MPTCP_SEC_POLICY, &pol, sizeof(pol)) < 0) {
+		err("setsockopt(MPTCP_SEC_POLICY, %d): %s", pol,
+		    strerror(errno));
+		return -1;
+	}
+	if (o->sec_nsuites &&
+	    setsockopt(fd, SOL_MPTCP, MPTCP_SEC_SUITES, o->sec_suites,
+		       o->sec_nsuites) < 0) {
+		err("setsockopt(MPTCP_SEC_SUITES): %s", strerror(errno));
+		return -1;
+	}
+	if (o->sec_key_len &&
+	    setsockopt(fd, SOL_MPTCP, MPTCP_SEC_KEY, o->sec_key,
+		       o->sec_key_len) < 0) {
+		err("setsockopt(MPTCP_SEC_KEY, %zu bytes): %s", o->sec_key_len,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* socket() + generic options + option hooks; -1 on error (printed). */
 static int setup_socket(const struct opts *o)
 {
@@ -305,7 +370,8 @@ static int setup_socket(const struct opts *o)
 		err("setsockopt(IPV6_V6ONLY): %s", strerror(errno));
 		goto fail;
 	}
-	/* MPTCPsec: setsockopt(fd, SOL_MPTCP, <key option>, ...) goes here */
+	if (setup_sec(o, fd) < 0)
+		goto fail;
 	if (o->tp->setup_socket && o->tp->setup_socket(o, fd) < 0)
 		goto fail;
 	return fd;
@@ -358,6 +424,11 @@ struct xfer {
 	EVP_MD_CTX *sha_tx, *sha_rx;
 	FILE *timeline;
 	double t_start, t_end;
+	/* first errno of connect() or of the connection's I/O, 0: none */
+	int io_errno;
+	/* MPTCP_SEC_INFO once connected and at the end; *_err: 0 when read */
+	struct mptcp_sec_info sec_up, sec_end;
+	int sec_up_err, sec_end_err;
 };
 
 static void xfer_close_files(struct xfer *x)
@@ -386,6 +457,9 @@ static enum result xfer_reset(struct xfer *x)
 	x->wr_shut = false;
 	x->eof = false;
 	x->mismatch = false;
+	x->io_errno = 0;
+	x->sec_up_err = -1;
+	x->sec_end_err = -1;
 	gen_init(&x->sgen, o, o->server);
 	gen_init(&x->rgen, o, !o->server);
 	x->t_start = now_sec();
@@ -431,19 +505,142 @@ static void hex_digest(EVP_MD_CTX *ctx, char *out)
 	out[2 * len] = '\0';
 }
 
+/* errno name ("ECONNRESET"), "none" for 0, "E<n>" when unknown */
+static const char *errno_name(int e, char *buf, size_t len)
+{
+	const char *n;
+
+	if (!e)
+		return "none";
+	n = strerrorname_np(e);
+	if (n)
+		return n;
+	snprintf(buf, len, "E%d", e);
+	return buf;
+}
+
+static const char *const sec_state_name[] = {
+	"off", "pending", "secured", "plain", "failed"
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define SEC_STATES	ARRAY_SIZE(sec_state_name)
+
+/* MPTCP_SEC_INFO of @fd into @si: 0, or the errno of getsockopt() */
+static int read_sec_info(int fd, struct mptcp_sec_info *si)
+{
+	socklen_t len = sizeof(*si);
+
+	memset(si, 0, sizeof(*si));
+	if (getsockopt(fd, SOL_MPTCP, MPTCP_SEC_INFO, si, &len) < 0) {
+		dbg("getsockopt(MPTCP_SEC_INFO): %s", strerror(errno));
+		return errno;
+	}
+	if (si->msi_session_id_len > MPTCP_SEC_SESSION_ID_MAX)
+		si->msi_session_id_len = MPTCP_SEC_SESSION_ID_MAX;
+	return 0;
+}
+
+/* state name of @si, "unavailable" when it could not be read (@e) */
+static const char *sec_name(const struct mptcp_sec_info *si, int e)
+{
+	if (e)
+		return "unavailable";
+	if (si->msi_state >= SEC_STATES)
+		return "unknown";
+	return sec_state_name[si->msi_state];
+}
+
+static void sec_session_hex(const struct mptcp_sec_info *si, char *out)
+{
+	unsigned int i;
+
+	strcpy(out, "-");
+	for (i = 0; i < si->msi_session_id_len; i++)
+		sprintf(out + 2 * i, "%02x", si->msi_session_id[i]);
+}
+
+static bool errno_expected(const struct opts *o, int e)
+{
+	int i;
+
+	for (i = 0; e && o->expect_errno[i]; i++)
+		if (o->expect_errno[i] == e)
+			return true;
+	return false;
+}
+
+/* Apply --expect-errno and --expect-sec to the outcome @res. */
+static enum result check_expectations(struct xfer *x, enum result res)
+{
+	const struct opts *o = x->o;
+	const struct mptcp_sec_info *up = &x->sec_up, *end = &x->sec_end;
+	char b1[16], b2[16];
+
+	if (o->expect_errno[0]) {
+		if (res == RES_TIMEOUT)
+			return res;
+		if (!errno_expected(o, x->io_errno)) {
+			err("expected errno %s, got %s (result %s)",
+			    errno_name(o->expect_errno[0], b1, sizeof(b1)),
+			    errno_name(x->io_errno, b2, sizeof(b2)),
+			    res_name[res]);
+			return RES_MISMATCH;
+		}
+		if (x->recvd) {
+			err("got the expected %s, but only after receiving %"
+			    PRIu64 " bytes",
+			    errno_name(x->io_errno, b1, sizeof(b1)), x->recvd);
+			return RES_MISMATCH;
+		}
+		return RES_OK;
+	}
+	if (o->expect_sec < 0 || res != RES_OK)
+		return res;
+	if (x->sec_end_err || end->msi_state != o->expect_sec) {
+		err("MPTCPsec state %s, expected %s",
+		    sec_name(end, x->sec_end_err),
+		    sec_state_name[o->expect_sec]);
+		return RES_MISMATCH;
+	}
+	if (o->expect_sec == 2 && (!end->msi_suite ||
+				   end->msi_session_id_len != 33)) {
+		err("secured, but suite 0x%02x session id length %u",
+		    end->msi_suite, end->msi_session_id_len);
+		return RES_MISMATCH;
+	}
+	if (!x->sec_up_err && up->msi_state == 2 &&
+	    (up->msi_suite != end->msi_suite ||
+	     up->msi_session_id_len != end->msi_session_id_len ||
+	     memcmp(up->msi_session_id, end->msi_session_id,
+		    end->msi_session_id_len))) {
+		err("suite or session id changed during the connection");
+		return RES_MISMATCH;
+	}
+	return RES_OK;
+}
+
 /* Print the summary line for @res and return the matching exit code. */
 static int summary(struct xfer *x, enum result res)
 {
 	char tx[2 * EVP_MAX_MD_SIZE + 1], rx[2 * EVP_MAX_MD_SIZE + 1];
+	char sid[2 * MPTCP_SEC_SESSION_ID_MAX + 2], eb[16];
+	const struct mptcp_sec_info *si = &x->sec_end;
 
+	res = check_expectations(x, res);
 	xfer_close_files(x);
 	hex_digest(x->sha_tx, tx);
 	hex_digest(x->sha_rx, rx);
+	sec_session_hex(si, sid);
 	printf(PROG ": role=%s proto=%s sent=%" PRIu64 " recv=%" PRIu64
-	       " sent_sha256=%s recv_sha256=%s seconds=%.3f result=%s\n",
+	       " sent_sha256=%s recv_sha256=%s seconds=%.3f errno=%s ",
 	       x->o->server ? "server" : "client", proto_name(x->o->proto),
 	       x->sent, x->recvd, tx, rx, x->t_end - x->t_start,
-	       res_name[res]);
+	       errno_name(x->io_errno, eb, sizeof(eb)));
+	printf("sec_state_up=%s sec_state=%s suite=0x%02x session_id=%s ",
+	       sec_name(&x->sec_up, x->sec_up_err),
+	       sec_name(si, x->sec_end_err), si->msi_suite, sid);
+	printf("result=%s\n", res_name[res]);
 	fflush(stdout);
 	return res_exit[res];
 }
@@ -493,8 +690,11 @@ static enum result xfer_maybe_shutdown(struct xfer *x)
 	if (x->wr_shut || !all_sent(x) ||
 	    (!x->eof && x->recvd < x->o->recv_bytes))
 		return RES_OK;
-	if (c->tp->shutdown_wr(c) < 0)
+	if (c->tp->shutdown_wr(c) < 0) {
+		if (!x->io_errno)
+			x->io_errno = errno;
 		return RES_ERROR;
+	}
 	x->wr_shut = true;
 	dbg("sent %" PRIu64 " bytes, shut down writing", x->sent);
 	return RES_OK;
@@ -518,6 +718,8 @@ static enum result do_send(struct xfer *x)
 			break;
 		if (n < 0) {
 			err("write(%s): %s", x->o->sa_str, strerror(errno));
+			if (!x->io_errno)
+				x->io_errno = errno;
 			return RES_ERROR;
 		}
 		x->soff += n;
@@ -554,6 +756,8 @@ static enum result do_recv(struct xfer *x)
 			break;
 		if (n < 0) {
 			err("read(%s): %s", x->o->sa_str, strerror(errno));
+			if (!x->io_errno)
+				x->io_errno = errno;
 			return RES_ERROR;
 		}
 		if (n == 0) {
@@ -594,6 +798,7 @@ static enum result run_conn(struct xfer *x, int fd)
 		res = RES_ERROR;
 		goto out;
 	}
+	x->sec_up_err = read_sec_info(fd, &x->sec_up);
 	while (!(x->wr_shut && x->eof)) {
 		res = xfer_maybe_shutdown(x);
 		if (res != RES_OK)
@@ -642,6 +847,7 @@ static enum result run_conn(struct xfer *x, int fd)
 	}
 out:
 	x->t_end = now_sec();
+	x->sec_end_err = read_sec_info(c->fd, &x->sec_end);
 	c->tp->close(c);
 	return res;
 }
@@ -764,9 +970,11 @@ static int run_client(struct xfer *x)
 		if (!e)
 			break;
 		close(fd);
-		if (e != ECONNREFUSED || now_sec() - t0 >= CONNECT_RETRY_SEC ||
+		if (e != ECONNREFUSED || errno_expected(o, e) ||
+		    now_sec() - t0 >= CONNECT_RETRY_SEC ||
 		    remaining_ms() <= 100) {
 			err("connect(%s): %s", o->sa_str, strerror(e));
+			x->io_errno = e;
 			return summary(x, RES_ERROR);
 		}
 		dbg("connect(%s): %s, retrying", o->sa_str, strerror(e));
@@ -800,8 +1008,21 @@ static const char usage_text[] =
 "  -v, --verbose          more diagnostics on stderr\n"
 "      --timeline FILE    append 'seconds,total_bytes_received' per read\n"
 "      --ready-file FILE  server: create FILE (holding the port) when listening\n"
+"MPTCPsec (set before connect/listen, in this order):\n"
+"      --sec-policy N     MPTCP_SEC_POLICY: 0 off, 1 opportunistic, 2 required\n"
+"      --sec-suites LIST  MPTCP_SEC_SUITES: hex suite bytes, e.g. 23,21\n"
+"      --sec-key HEX      MPTCP_SEC_KEY: the pre-shared key, 1 to 64 bytes\n"
+"      --expect-sec STATE fail (exit 1) unless MPTCP_SEC_INFO at the end says\n"
+"                         off, pending, secured (suite and 33-byte session\n"
+"                         id set), plain or failed\n"
+"      --expect-errno E[,E...]  client: succeed only if connect() or the\n"
+"                         connection's I/O fails with one of these errno\n"
+"                         names (e.g. ECONNRESET) before any byte arrived\n"
+"  The summary line has errno=, sec_state_up= (once connected), sec_state=,\n"
+"  suite= and session_id= (at the end; 'unavailable': no MPTCP_SEC_INFO).\n"
 "  -h, --help             this help\n"
-"exit status: 0 ok, 1 data mismatch or wrong byte count, 2 usage error,\n"
+"exit status: 0 ok, 1 data mismatch, wrong byte count or unmet --expect-*,\n"
+"             2 usage error,\n"
 "             3 network/system error, 4 timeout\n";
 
 static uint64_t parse_num(const char *opt, const char *s, bool suffix,
@@ -873,7 +1094,10 @@ static void parse_addr(struct opts *o)
 	}
 }
 
-enum { OPT_TIMELINE = 256, OPT_READY_FILE };
+enum {
+	OPT_TIMELINE = 256, OPT_READY_FILE, OPT_SEC_KEY, OPT_SEC_POLICY,
+	OPT_SEC_SUITES, OPT_EXPECT_SEC, OPT_EXPECT_ERRNO,
+};
 
 static const struct option long_opts[] = {
 	{ "addr",	required_argument, NULL, 'a' },
@@ -892,9 +1116,108 @@ static const struct option long_opts[] = {
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "timeline",	required_argument, NULL, OPT_TIMELINE },
 	{ "ready-file",	required_argument, NULL, OPT_READY_FILE },
+	{ "sec-key",	required_argument, NULL, OPT_SEC_KEY },
+	{ "sec-policy",	required_argument, NULL, OPT_SEC_POLICY },
+	{ "sec-suites",	required_argument, NULL, OPT_SEC_SUITES },
+	{ "expect-sec",	required_argument, NULL, OPT_EXPECT_SEC },
+	{ "expect-errno", required_argument, NULL, OPT_EXPECT_ERRNO },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static int hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void parse_sec_key(struct opts *o, const char *s)
+{
+	size_t n = strlen(s), i;
+	int hi, lo;
+
+	if (!n || n % 2 || n / 2 > sizeof(o->sec_key))
+		goto bad;
+	for (i = 0; i < n / 2; i++) {
+		hi = hex_nibble(s[2 * i]);
+		lo = hex_nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			goto bad;
+		o->sec_key[i] = hi << 4 | lo;
+	}
+	o->sec_key_len = n / 2;
+	return;
+bad:
+	usage_err("bad --sec-key value '%s': expected 1 to %zu bytes in hex",
+		  s, sizeof(o->sec_key));
+}
+
+/* "23,21": hex suite bytes, passed to the kernel as given */
+static void parse_sec_suites(struct opts *o, const char *s)
+{
+	const char *p = s;
+	unsigned long v;
+	char *end;
+
+	o->sec_nsuites = 0;
+	do {
+		if (hex_nibble(*p) < 0 ||
+		    o->sec_nsuites == sizeof(o->sec_suites))
+			goto bad;
+		v = strtoul(p, &end, 16);
+		if (v > 0xff || (*end && *end != ','))
+			goto bad;
+		o->sec_suites[o->sec_nsuites++] = v;
+		p = end + 1;
+	} while (*end);
+	return;
+bad:
+	usage_err("bad --sec-suites value '%s': expected 1 to %zu hex bytes like 23,21",
+		  s, sizeof(o->sec_suites));
+}
+
+static int errno_by_name(const char *name)
+{
+	const char *n;
+	int e;
+
+	for (e = 1; e < 4096; e++) {
+		n = strerrorname_np(e);
+		if (n && !strcmp(n, name))
+			return e;
+	}
+	return 0;
+}
+
+static void parse_expect_errno(struct opts *o, const char *s)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t i = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (i == ARRAY_SIZE(o->expect_errno) - 1)
+			goto bad;
+		o->expect_errno[i] = errno_by_name(tok);
+		if (!o->expect_errno[i])
+			goto bad;
+		i++;
+	}
+	o->expect_errno[i] = 0;
+	if (i)
+		return;
+bad:
+	usage_err("bad --expect-errno value '%s': expected errno names like ECONNRESET,EKEYREJECTED",
+		  s);
+}
 
 static void parse_args(struct opts *o, int argc, char **argv)
 {
@@ -912,6 +1235,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	o->timeout = 120;
 	o->count = 1;
 	o->tp = &plain_transport;
+	o->sec_policy = -1;
+	o->expect_sec = -1;
 
 	while ((c = getopt_long(argc, argv, "a:p:46P:s:r:w:S:i:o:k:t:n:qvh",
 				long_opts, NULL)) != -1) {
@@ -989,6 +1314,28 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
 			break;
+		case OPT_SEC_KEY:
+			parse_sec_key(o, optarg);
+			break;
+		case OPT_SEC_POLICY:
+			o->sec_policy = parse_num("--sec-policy", optarg, false,
+						  0, 255, "a policy 0..2");
+			break;
+		case OPT_SEC_SUITES:
+			parse_sec_suites(o, optarg);
+			break;
+		case OPT_EXPECT_SEC:
+			for (c = 0; c < (int)SEC_STATES; c++)
+				if (!strcmp(optarg, sec_state_name[c]))
+					break;
+			if (c == (int)SEC_STATES)
+				usage_err("bad --expect-sec value '%s': expected off, pending, secured, plain or failed",
+					  optarg);
+			o->expect_sec = c;
+			break;
+		case OPT_EXPECT_ERRNO:
+			parse_expect_errno(o, optarg);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
@@ -1012,6 +1359,11 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage_err("client mode requires --addr");
 	if (!o->server && (o->count != 1 || o->ready_file))
 		usage_err("--count and --ready-file are only valid for a server");
+	if (o->server && o->expect_errno[0])
+		usage_err("--expect-errno is only valid for a client");
+	if (o->proto != IPPROTO_MPTCP &&
+	    (o->sec_key_len || o->sec_policy >= 0 || o->sec_nsuites))
+		usage_err("the --sec-* options need --proto mptcp");
 	if (o->pattern && (o->input || o->output))
 		usage_err("--pattern cannot be combined with --input or --output");
 	if (o->input && stat(o->input, &st) < 0)
