@@ -691,8 +691,18 @@ static enum result xfer_maybe_shutdown(struct xfer *x)
 	    (!x->eof && x->recvd < x->o->recv_bytes))
 		return RES_OK;
 	if (c->tp->shutdown_wr(c) < 0) {
+		int se = 0;
+		socklen_t len = sizeof(se);
+
+		/*
+		 * After a reset shutdown() says ENOTCONN; the reason (e.g.
+		 * EKEYREJECTED) is still pending on the socket.
+		 */
+		if (!x->io_errno &&
+		    !getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &se, &len) && se)
+			err("pending socket error: %s", strerror(se));
 		if (!x->io_errno)
-			x->io_errno = errno;
+			x->io_errno = se ? se : errno;
 		return RES_ERROR;
 	}
 	x->wr_shut = true;
