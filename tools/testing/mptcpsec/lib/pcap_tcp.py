@@ -8,9 +8,9 @@
       "segments=N payload_bytes=M hits=K" and exits 0.
   pcap_tcp.py tcprst PORT FILE...
       MP_TCPRST options (kind 30, subtype 8) on connections with PORT;
-      prints one line per option, then "mp_tcprst_0x10=N
-      data_after_0x10=B payload_to_port=P": B payload bytes sent on that
-      subflow after it was reset with reason 0x10, P payload bytes towards
+      prints one line per option, then "mp_tcprst_0x0f=N
+      data_after_0x0f=B payload_to_port=P": B payload bytes sent on that
+      subflow after it was reset with reason 0x0f, P payload bytes towards
       PORT in the capture.
 No scapy needed; plain struct parsing.
 """
@@ -110,10 +110,10 @@ def tcprst(port, files):
                 if kind == 30 and len(o) >= 4 and o[2] >> 4 == 8:
                     print(f'mp_tcprst sport={flow[1]} dport={flow[3]} '
                           f'flags=0x{o[2] & 15:x} reason=0x{o[3]:02x}')
-                    if o[3] == 0x10:
+                    if o[3] == 0x0f:
                         n += 1
                         reset.add(key)
-    print(f'mp_tcprst_0x10={n} data_after_0x10={after} '
+    print(f'mp_tcprst_0x0f={n} data_after_0x0f={after} '
           f'payload_to_port={to_port}')
 
 
