@@ -365,7 +365,11 @@ int mptcp_sec_getsockopt(struct mptcp_sock *msk, int optname,
 	info.msi_policy = policy;
 	if (sec && sec->psk_len) {
 		info.msi_state = sec->state;
-		if (sec->state == MPTCP_SEC_STATE_SECURED && sec->keys) {
+		/* secured once the peer proved it has the keys too */
+		if (info.msi_state == MPTCP_SEC_STATE_SECURED &&
+		    !READ_ONCE(msk->fully_established))
+			info.msi_state = MPTCP_SEC_STATE_PENDING;
+		if (info.msi_state == MPTCP_SEC_STATE_SECURED && sec->keys) {
 			info.msi_suite = sec->suite;
 			info.msi_session_id_len = MPTCP_SEC_SESSION_ID_LEN;
 			memcpy(info.msi_session_id, sec->keys->session_id,
@@ -751,11 +755,21 @@ int mptcp_sec_subflow_error(struct mptcp_sock *msk, struct sock *ssk, int err)
 		if (subflow != cur && inet_sk_state_load(s) != TCP_CLOSE)
 			return 0;
 	}
+	/* the server rejected our Finished value: wrong key */
 	if (cur->reset_seen && cur->reset_reason == MPTCP_RST_ESEC_AUTH &&
-	    !READ_ONCE(msk->fully_established))
-		err = EKEYREJECTED;
-	WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
-	return err;
+	    !READ_ONCE(msk->fully_established)) {
+		WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
+		return EKEYREJECTED;
+	}
+	/* the last subflow died of an authentication failure: no path is
+	 * left that could carry the data; other ends (a close racing the
+	 * DATA_FIN, a link timeout) keep upstream's behaviour
+	 */
+	if (cur->reset_reason == MPTCP_RST_ESEC_AUTH) {
+		WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
+		return err;
+	}
+	return 0;
 }
 
 /* subflow ID of the option tags: 0 for the first subflow, from the join
