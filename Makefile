@@ -24,7 +24,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf tools check check-host \
-	check-vm check-upstream-full demo vm-shell clean distclean
+	check-vm check-upstream-full demo bench vm-shell clean distclean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -33,6 +33,7 @@ help:
 	@echo "  kernel               both kernels: kernel-test (debug) and kernel-perf"
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
+	@echo "  bench                plain MPTCP vs MPTCPsec throughput (perf kernel)"
 	@echo "  vm-shell             boot the test kernel to a shell"
 	@echo "  clean / distclean    remove kernel builds / all of build/"
 
@@ -68,6 +69,13 @@ check-upstream-full: deps kernel-test tools
 
 demo: deps kernel-test tools
 	@$(T)/demo.sh
+
+# Figures, not tests: plain MPTCP vs MPTCPsec throughput in one VM run
+# on the perf kernel (TCG: compare the ratios, not the absolute values).
+bench: deps kernel-perf tools
+	@$(T)/vm/run-vm.sh $(VM_OPTS) --out $(BUILD)/vm/bench \
+		--kernel $(BUILD)/kernel-perf/arch/x86/boot/bzImage \
+		bench_throughput:1200
 
 vm-shell: kernel-test
 	@$(T)/vm/run-vm.sh $(VM_OPTS) --shell
