@@ -18,8 +18,8 @@ ktap_begin 2
 
 topo_setup --paths 2 || { ktap_diag "topology setup failed"; exit 1; }
 topo_mptcp_endpoints --client-subflow
-topo_netem 1 rate 50mbit
-topo_netem 2 rate 50mbit
+topo_netem 1 rate 10mbit
+topo_netem 2 rate 10mbit
 sec_sysctl cli 1
 sec_sysctl srv 1
 
