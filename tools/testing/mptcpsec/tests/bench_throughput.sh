@@ -24,7 +24,8 @@ for mode in plain 21 22 23; do
 	if [ $mode = plain ]; then
 		c=(-s "$size"); s=(-r "$size")
 	else
-		c=(-s "$size" --sec-key "$SEC_KEY" --sec-suites "$mode,21"
+		list=$mode; [ "$mode" = 21 ] || list=$mode,21
+		c=(-s "$size" --sec-key "$SEC_KEY" --sec-suites "$list"
 		   --expect-sec secured)
 		s=(-r "$size" --sec-key "$SEC_KEY" --expect-sec secured)
 	fi
