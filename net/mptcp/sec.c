@@ -195,6 +195,9 @@ void mptcp_sec_install(struct mptcp_sock *msk)
 		return;
 	}
 	WRITE_ONCE(sec->state, MPTCP_SEC_STATE_SECURED);
+	/* pairs with mptcp_sec_installed(): the keyed transforms are
+	 * visible before the flag that lets softirq use them
+	 */
 	smp_store_release(&sec->installed, 1);
 	MPTCP_INC_STATS(sock_net(sk), MPTCP_MIB_SECNEGSECURED);
 	mptcp_sec_kick_rx(msk);
@@ -212,8 +215,7 @@ void mptcp_sec_install(struct mptcp_sock *msk)
 /* process context, msk lock */
 void mptcp_sec_worker(struct mptcp_sock *msk)
 {
-	if (msk->sec && !msk->sec->installed)
-		mptcp_sec_install(msk);
+	mptcp_sec_install(msk);
 }
 
 /* ---------------------------------------------------------------------
@@ -571,12 +573,6 @@ bool mptcp_sec_synack_options(const struct request_sock *req,
 	return true;
 }
 
-static void mptcp_sec_th(const u8 *t, unsigned int t_len,
-			 u8 th[MPTCP_SEC_HASH_LEN])
-{
-	mptcp_sec_transcript_hash(t, t_len, th);
-}
-
 /* Client, SYN/ACK of the first subflow; softirq, ssk lock.
  * Return 0 to go on (keys in place when secured), or a negative errno:
  * the caller resets the subflow and connect() fails with it.
@@ -626,7 +622,7 @@ int mptcp_sec_finish_connect(struct sock *ssk,
 	t_len += MPTCP_SEC_MPC_LEN;
 	memcpy(t + t_len, raw, mp_opt->sec.sec_len);
 	t_len += mp_opt->sec.sec_len;
-	mptcp_sec_th(t, t_len, th);
+	mptcp_sec_transcript_hash(t, t_len, th);
 
 	keys = kmalloc(sizeof(*keys), GFP_ATOMIC);
 	if (!keys)
@@ -703,7 +699,7 @@ int mptcp_sec_third_ack(struct request_sock *req,
 		keys = kmalloc(sizeof(*keys), GFP_ATOMIC);
 		if (!keys)
 			return -ENOMEM;
-		mptcp_sec_th(neg->t, neg->t_len, th);
+		mptcp_sec_transcript_hash(neg->t, neg->t_len, th);
 		err = mptcp_sec_key_schedule(neg->psk, neg->psk_len, th,
 					     neg->suite, keys);
 		if (err) {
@@ -736,11 +732,11 @@ bool mptcp_sec_try_fallback(struct mptcp_sock *msk)
 	return false;
 }
 
-/* A subflow reports an error; data lock.  Upstream keeps the connection
- * without subflows for a while; with MPTCPsec the connection ends with an
- * error once its last subflow is gone, and a handshake the server
- * rejected reads as EKEYREJECTED.  Return the errno to report, 0 to keep
- * the connection.
+/* A subflow reports the error @err (negative); data lock.  Upstream keeps
+ * the connection without subflows for a while; with MPTCPsec the
+ * connection ends with an error once its last subflow is gone, and a
+ * handshake the server rejected reads as EKEYREJECTED.  Return the
+ * negative errno to report, 0 to keep the connection.
  */
 int mptcp_sec_subflow_error(struct mptcp_sock *msk, struct sock *ssk, int err)
 {
@@ -759,7 +755,7 @@ int mptcp_sec_subflow_error(struct mptcp_sock *msk, struct sock *ssk, int err)
 	if (cur->reset_seen && cur->reset_reason == MPTCP_RST_ESEC_AUTH &&
 	    !READ_ONCE(msk->fully_established)) {
 		WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
-		return EKEYREJECTED;
+		return -EKEYREJECTED;
 	}
 	/* the last subflow died of an authentication failure: no path is
 	 * left that could carry the data; other ends (a close racing the

@@ -130,8 +130,10 @@ int mptcp_sec_sendmsg_frag(struct sock *sk, struct sock *ssk,
 bool mptcp_sec_established_options(struct sock *ssk, struct sk_buff *skb,
 				   unsigned int *size,
 				   struct mptcp_out_options *opts);
-bool mptcp_sec_incoming_options(struct sock *ssk, struct sk_buff *skb,
-				struct mptcp_options_received *mp_opt);
+void mptcp_sec_filter_options(struct sock *ssk,
+			      struct mptcp_options_received *mp_opt);
+bool mptcp_sec_incoming_dss(struct sock *ssk, struct sk_buff *skb,
+			    const struct mptcp_options_received *mp_opt);
 bool mptcp_sec_check_data_avail(struct sock *ssk);
 u32 mptcp_sec_move_record(struct sock *ssk, struct sk_buff **rec);
 u32 mptcp_sec_consume(struct sock *ssk, u32 len);

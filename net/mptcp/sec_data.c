@@ -108,32 +108,21 @@ int mptcp_sec_seal(struct mptcp_sock *msk, struct mptcp_data_frag *dfrag,
 /* ssk lock: a new skb at the tail of the subflow write queue whose linear
  * part holds @hdr (ctr || Topt), with a zeroed MPTCP extension
  */
-static struct sk_buff *mptcp_sec_entail(struct sock *ssk, const u8 *hdr,
-					gfp_t gfp)
+static struct sk_buff *mptcp_sec_entail(struct sock *sk, struct sock *ssk,
+					const u8 *hdr, gfp_t gfp)
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb_fclone(MAX_TCP_HEADER + MPTCP_SEC_HDR_LEN, gfp);
+	skb = __mptcp_alloc_tx_skb(sk, ssk, MPTCP_SEC_HDR_LEN, gfp);
 	if (!skb)
 		return NULL;
-	if (!skb_ext_add(skb, SKB_EXT_MPTCP))
-		goto free;
-	skb_reserve(skb, MAX_TCP_HEADER);
-	skb->ip_summed = CHECKSUM_PARTIAL;
-	INIT_LIST_HEAD(&skb->tcp_tsorted_anchor);
 	skb_put_data(skb, hdr, MPTCP_SEC_HDR_LEN);
 	memset(mptcp_get_ext(skb), 0, sizeof(struct mptcp_ext));
-	if (!sk_wmem_schedule(ssk, skb->truesize))
-		goto free;
-	tcp_skb_entail(ssk, skb);
 	TCP_SKB_CB(skb)->eor = 1;
 	TCP_SKB_CB(skb)->end_seq += MPTCP_SEC_HDR_LEN;
 	WRITE_ONCE(tcp_sk(ssk)->write_seq,
 		   tcp_sk(ssk)->write_seq + MPTCP_SEC_HDR_LEN);
 	return skb;
-free:
-	kfree_skb(skb);
-	return NULL;
 }
 
 /* ctr || Topt for one placement; any context (synchronous AEAD) */
@@ -196,8 +185,8 @@ int mptcp_sec_sendmsg_frag(struct sock *sk, struct sock *ssk,
 	if (err)
 		return err;
 
-	skb = mptcp_sec_entail(ssk, hdr, data_lock_held ? GFP_ATOMIC :
-						 sk->sk_allocation);
+	skb = mptcp_sec_entail(sk, ssk, hdr, data_lock_held ? GFP_ATOMIC :
+						     sk->sk_allocation);
 	memzero_explicit(hdr, sizeof(hdr));
 	if (!skb)
 		return -ENOMEM;
@@ -313,7 +302,7 @@ bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
 	}
 	if (mptcp_sec_tag(sec, &v, hdr))
 		return false;
-	skb = mptcp_sec_entail(ssk, hdr, GFP_ATOMIC);
+	skb = mptcp_sec_entail(sk, ssk, hdr, GFP_ATOMIC);
 	memzero_explicit(hdr, sizeof(hdr));
 	if (!skb)
 		return false;
@@ -351,37 +340,30 @@ bool mptcp_sec_send_ack(struct sock *ssk)
  * Receive side
  */
 
-/* softirq, ssk lock: options take no effect here, they are kept in the
- * skb extension and act only once their record verifies.  Return what
+/* softirq, ssk lock: ADD_ADDR, RM_ADDR, MP_PRIO and MP_FAIL are not
+ * authenticated in this revision: never acted upon, counted
+ */
+void mptcp_sec_filter_options(struct sock *ssk,
+			      struct mptcp_options_received *mp_opt)
+{
+	const u16 unauth = OPTION_MPTCP_ADD_ADDR | OPTION_MPTCP_RM_ADDR |
+			   OPTION_MPTCP_PRIO | OPTION_MPTCP_FAIL;
+
+	if (mp_opt->suboptions & unauth) {
+		mp_opt->suboptions &= ~unauth;
+		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECUNAUTHOPTDROP);
+	}
+}
+
+/* softirq, ssk lock: the DSS takes no effect here; it is kept in the
+ * skb extension and acts only once its record verifies.  Return what
  * mptcp_incoming_options() returns.
  */
-bool mptcp_sec_incoming_options(struct sock *ssk, struct sk_buff *skb,
-				struct mptcp_options_received *mp_opt)
+bool mptcp_sec_incoming_dss(struct sock *ssk, struct sk_buff *skb,
+			    const struct mptcp_options_received *mp_opt)
 {
-	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
-	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
 	struct mptcp_ext *mpext;
 
-	/* not authenticated in this revision: never acted upon */
-	if (mp_opt->suboptions & (OPTION_MPTCP_ADD_ADDR | OPTION_MPTCP_RM_ADDR |
-				  OPTION_MPTCP_PRIO | OPTION_MPTCP_FAIL))
-		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECUNAUTHOPTDROP);
-
-	if ((mp_opt->suboptions & OPTION_MPTCP_FASTCLOSE) &&
-	    msk->local_key == mp_opt->rcvr_key) {
-		WRITE_ONCE(msk->rcv_fastclose, true);
-		mptcp_schedule_work((struct sock *)msk);
-		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_MPFASTCLOSERX);
-	}
-	if (mp_opt->suboptions & OPTION_MPTCP_RST) {
-		subflow->reset_seen = 1;
-		subflow->reset_reason = mp_opt->reset_reason;
-		subflow->reset_transient = mp_opt->reset_transient;
-		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_MPRSTRX);
-	}
-
-	if (!(mp_opt->suboptions & OPTION_MPTCP_DSS))
-		return true;
 	if (TCP_SKB_CB(skb)->seq == TCP_SKB_CB(skb)->end_seq) {
 		/* a DSS on a segment without record: unauthenticated */
 		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECUNAUTHOPTDROP);
@@ -500,6 +482,29 @@ static bool mptcp_sec_rx_fail(struct sock *ssk, enum mptcp_sec_fail why)
 	return false;
 }
 
+/* the option values a received record was tagged with; ssk lock */
+static void mptcp_sec_rx_vals(struct sock *ssk, const struct mptcp_ext *mpext,
+			      u8 type, struct mptcp_sec_opt_vals *v)
+{
+	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
+
+	memset(v, 0, sizeof(*v));
+	v->type = type;
+	v->sfid = mptcp_sec_subflow_id(mptcp_sk(subflow->conn), subflow);
+	v->ssn = tcp_sk(ssk)->copied_seq - subflow->ssn_offset;
+	if (mpext->use_ack) {
+		v->flags |= MPTCP_SEC_DSS_DATA_ACK;
+		v->data_ack = mpext->data_ack;
+	}
+	if (mpext->use_map) {
+		v->flags |= MPTCP_SEC_DSS_MAPPING;
+		v->dsn = mpext->data_seq;
+		v->data_len = mpext->data_len;
+	}
+	if (mpext->data_fin)
+		v->flags |= MPTCP_SEC_DSS_DATA_FIN;
+}
+
 /* verified effects wait in msk->sec until no data lock is held */
 static void mptcp_sec_stash(struct mptcp_sec_sock *sec,
 			    const struct mptcp_sec_opt_vals *v)
@@ -548,7 +553,7 @@ static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext)
 	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
 	struct mptcp_sec_sock *sec = msk->sec;
 	struct tcp_sock *tp = tcp_sk(ssk);
-	struct mptcp_sec_opt_vals v = {};
+	struct mptcp_sec_opt_vals v;
 	u8 hdr[MPTCP_SEC_HDR_LEN];
 	bool fresh;
 	u64 ctr;
@@ -559,18 +564,8 @@ static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext)
 		return -EINVAL;
 	ctr = get_unaligned_be64(hdr);
 
-	v.type = MPTCP_SEC_REC_CONTROL;
-	v.sfid = mptcp_sec_subflow_id(msk, subflow);
-	v.ssn = tp->copied_seq - subflow->ssn_offset;
-	if (mpext->use_ack) {
-		v.flags |= MPTCP_SEC_DSS_DATA_ACK;
-		v.data_ack = mpext->data_ack;
-	}
-	if (mpext->use_map) {
-		v.flags |= MPTCP_SEC_DSS_MAPPING | MPTCP_SEC_DSS_DATA_FIN;
-		v.dsn = mpext->data_seq;
-		v.data_len = 1;
-	}
+	/* the caller checked: no mapping, or the DATA_FIN's (length 1) */
+	mptcp_sec_rx_vals(ssk, mpext, MPTCP_SEC_REC_CONTROL, &v);
 	if (mptcp_sec_opt_verify(&sec->rx.opt, ctr, &v,
 				 hdr + MPTCP_SEC_CTR_LEN, GFP_ATOMIC))
 		return -EBADMSG;
@@ -598,7 +593,7 @@ static int mptcp_sec_rx_data(struct sock *ssk, const struct mptcp_ext *mpext,
 	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
 	struct mptcp_sec_sock *sec = msk->sec;
 	struct tcp_sock *tp = tcp_sk(ssk);
-	struct mptcp_sec_opt_vals v = {};
+	struct mptcp_sec_opt_vals v;
 	u32 len = mpext->data_len, p, ssn;
 	u8 hdr[MPTCP_SEC_HDR_LEN];
 	struct scatterlist sg;
@@ -633,17 +628,8 @@ static int mptcp_sec_rx_data(struct sock *ssk, const struct mptcp_ext *mpext,
 			      p + MPTCP_SEC_TAG_LEN))
 		goto fail;
 
-	v.type = MPTCP_SEC_REC_DATA;
-	v.flags = MPTCP_SEC_DSS_MAPPING;
-	v.data_len = len;
-	v.sfid = mptcp_sec_subflow_id(msk, subflow);
-	v.ssn = ssn;
-	v.dsn = mpext->data_seq;
+	mptcp_sec_rx_vals(ssk, mpext, MPTCP_SEC_REC_DATA, &v);
 	v.tdata = nskb->data + p;
-	if (mpext->use_ack) {
-		v.flags |= MPTCP_SEC_DSS_DATA_ACK;
-		v.data_ack = mpext->data_ack;
-	}
 	*why = MPTCP_SEC_FAIL_OPT;
 	if (mptcp_sec_opt_verify(&sec->rx.opt, get_unaligned_be64(hdr), &v,
 				 hdr + MPTCP_SEC_CTR_LEN, GFP_ATOMIC))
@@ -748,7 +734,7 @@ void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk)
 {
 	struct mptcp_sock *msk = mptcp_sk(sk);
 	struct mptcp_sec_sock *sec = msk->sec;
-	u64 ack = 0, fin_seq = 0, old, wnd_end;
+	u64 ack, fin_seq;
 	bool ack_valid, fin;
 
 	if (!mptcp_sec_on(msk) || !mptcp_sec_installed(sec))
@@ -763,23 +749,8 @@ void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk)
 	sec->pend_fin = 0;
 	spin_unlock_bh(&sec->lock);
 
-	if (ack_valid) {
-		mptcp_data_lock(sk);
-		old = msk->snd_una;
-		/* an ACK of data not sent, or an old one: no new information */
-		if (after64(ack, READ_ONCE(msk->snd_nxt)) || before64(ack, old))
-			ack = old;
-		wnd_end = ack + tcp_sk(ssk)->snd_wnd;
-		if (after64(wnd_end, msk->wnd_end))
-			msk->wnd_end = wnd_end;
-		if (after64(msk->wnd_end, READ_ONCE(msk->snd_nxt)))
-			__mptcp_check_push(sk, ssk);
-		if (after64(ack, old)) {
-			msk->snd_una = ack;
-			__mptcp_data_acked(sk);
-		}
-		mptcp_data_unlock(sk);
-	}
+	if (ack_valid)
+		mptcp_ack_update(msk, ssk, ack, true);
 	if (fin && mptcp_update_rcv_data_fin(msk, fin_seq, true))
 		mptcp_schedule_work(sk);
 

@@ -109,7 +109,7 @@ struct mptcp_sec_sock {
 	struct mptcp_sec_dir_aead rx;
 	atomic64_t tx_ctr;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* pend_*, ctrl_*, rx_* below */
 	u64 pend_ack;
 	u64 pend_fin_seq;
 	u64 ctrl_ack;
@@ -128,6 +128,7 @@ struct mptcp_sec_sock {
 
 static inline bool mptcp_sec_installed(const struct mptcp_sec_sock *sec)
 {
+	/* pairs with the release in mptcp_sec_install() */
 	return sec && smp_load_acquire(&sec->installed);
 }
 
