@@ -39,10 +39,11 @@ if spid=$(xfer_server down "$port" -r "$size" --sec-key "$SEC_KEY" \
 		-a "$(topo_srv_addr 1)" -p "$port" -t 300 -s "$size" \
 		--sec-key "$SEC_KEY" --expect-sec secured)
 	if topo_wait_for 120 received $((bytes / 4)); then
-		sec_snap_bytes
+		# link first: every command is slow in the TCG guest
 		topo_link_down 1
 		down_at=$(tail -n1 "$TOPO_TMP/timeline")
 		down_at=${down_at#*,}
+		sec_snap_bytes
 	fi
 	topo_wait_pid "$cpid" 300
 	rc_c=$?

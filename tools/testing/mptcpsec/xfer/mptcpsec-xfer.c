@@ -489,6 +489,8 @@ static enum result xfer_reset(struct xfer *x)
 			err("fopen(%s): %s", o->timeline, strerror(errno));
 			return RES_ERROR;
 		}
+		/* a line per read, visible at once to a test polling it */
+		setvbuf(x->timeline, NULL, _IOLBF, 0);
 	}
 	return RES_OK;
 }
