@@ -39,6 +39,7 @@ struct sock;
  * struct mptcp_sec_rx_opt - MPTCPsec part of the parsed options of a segment
  * @mpc_v2: a 4-byte MP_CAPABLE of version 2 was seen
  * @sec_len: length of the MP_SEC option in @sec_raw, 0 if none
+ * @join_flags: low nibble of byte 2 of an MP_JOIN (B and reserved bits)
  * @mpc_raw: the MP_CAPABLE option as received
  * @sec_raw: the MP_SEC option as received, kind to last byte
  *
@@ -48,9 +49,13 @@ struct sock;
 struct mptcp_sec_rx_opt {
 	u8 mpc_v2;
 	u8 sec_len;
+	u8 join_flags;
 	u8 mpc_raw[MPTCP_SEC_MPC_LEN];
 	u8 sec_raw[MPTCP_SEC_OPT_MAX];
 };
+
+#define MPTCP_SEC_SIG_SLOTS		4
+#define MPTCP_SEC_SIG_MAX		64	/* = MPTCP_SEC_OPT_OTHER_MAX */
 
 /**
  * struct mptcp_sec_subflow - MPTCPsec state of one subflow
@@ -59,12 +64,19 @@ struct mptcp_sec_rx_opt {
  * @rx_len: data sequence space of that record (plaintext + overhead)
  * @sfid: subflow ID bound in the option tags, valid if @sfid_set
  * @sfid_set: @sfid computed
+ * @nr_sig: verified signals waiting in @sig (ssk lock)
+ * @sig_len: their lengths
+ * @sig: canonical options of verified control records, applied once no
+ *	 msk data lock is held
  */
 struct mptcp_sec_subflow {
 	struct sk_buff *rx_skb;
 	u32 rx_len;
 	u32 sfid;
 	u8 sfid_set;
+	u8 nr_sig;
+	u8 sig_len[MPTCP_SEC_SIG_SLOTS];
+	u8 sig[MPTCP_SEC_SIG_SLOTS][MPTCP_SEC_SIG_MAX];
 };
 
 #if IS_ENABLED(CONFIG_MPTCP_SEC)
@@ -132,6 +144,16 @@ bool mptcp_sec_established_options(struct sock *ssk, struct sk_buff *skb,
 				   struct mptcp_out_options *opts);
 void mptcp_sec_filter_options(struct sock *ssk,
 			      struct mptcp_options_received *mp_opt);
+bool mptcp_sec_fastclose_value(const struct mptcp_sock *msk, u64 *val);
+
+/* MP_JOIN */
+struct mptcp_subflow_request_sock;
+int mptcp_sec_join_req(struct mptcp_subflow_request_sock *subflow_req,
+		       const struct mptcp_options_received *mp_opt);
+bool mptcp_sec_join_ack_ok(const struct request_sock *req,
+			   const struct mptcp_options_received *mp_opt);
+bool mptcp_sec_join_synack(struct sock *ssk,
+			   const struct mptcp_options_received *mp_opt);
 bool mptcp_sec_incoming_dss(struct sock *ssk, struct sk_buff *skb,
 			    const struct mptcp_options_received *mp_opt);
 bool mptcp_sec_check_data_avail(struct sock *ssk);

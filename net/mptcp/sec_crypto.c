@@ -740,9 +740,11 @@ static bool mptcp_sec_canon_vlen_valid(u8 subtype, const u8 *val, u8 vlen)
 {
 	switch (subtype) {
 	case MPTCP_SEC_CANON_ADD_ADDR:
-		/* id, 4 or 6, address, port */
-		return (vlen == 1 + 1 + 4 + 2 && val[1] == 4) ||
-		       (vlen == 1 + 1 + 16 + 2 && val[1] == 6);
+		/* id, 4 or 6 (| MPTCP_SEC_CANON_ECHO), address, port */
+		return (vlen == 1 + 1 + 4 + 2 &&
+			(val[1] & ~MPTCP_SEC_CANON_ECHO) == 4) ||
+		       (vlen == 1 + 1 + 16 + 2 &&
+			(val[1] & ~MPTCP_SEC_CANON_ECHO) == 6);
 	case MPTCP_SEC_CANON_REMOVE_ADDR:
 		return vlen >= 1;
 	case MPTCP_SEC_CANON_MP_PRIO:

@@ -65,6 +65,8 @@ enum mptcp_sec_record_type {
 #define MPTCP_SEC_CANON_ADD_ADDR	3
 #define MPTCP_SEC_CANON_REMOVE_ADDR	4
 #define MPTCP_SEC_CANON_MP_PRIO		5
+/* in the family byte of a canonical ADD_ADDR: the ADD_ADDR is an echo */
+#define MPTCP_SEC_CANON_ECHO		0x80
 
 #define MPTCP_SEC_TAG_LEN		16
 #define MPTCP_SEC_NONCE_LEN		12

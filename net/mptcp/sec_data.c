@@ -106,22 +106,22 @@ int mptcp_sec_seal(struct mptcp_sock *msk, struct mptcp_data_frag *dfrag,
 }
 
 /* ssk lock: a new skb at the tail of the subflow write queue whose linear
- * part holds @hdr (ctr || Topt), with a zeroed MPTCP extension
+ * part holds @head (ctr || Topt ...), with a zeroed MPTCP extension
  */
 static struct sk_buff *mptcp_sec_entail(struct sock *sk, struct sock *ssk,
-					const u8 *hdr, gfp_t gfp)
+					const u8 *head, unsigned int len,
+					gfp_t gfp)
 {
 	struct sk_buff *skb;
 
-	skb = __mptcp_alloc_tx_skb(sk, ssk, MPTCP_SEC_HDR_LEN, gfp);
+	skb = __mptcp_alloc_tx_skb(sk, ssk, len, gfp);
 	if (!skb)
 		return NULL;
-	skb_put_data(skb, hdr, MPTCP_SEC_HDR_LEN);
+	skb_put_data(skb, head, len);
 	memset(mptcp_get_ext(skb), 0, sizeof(struct mptcp_ext));
 	TCP_SKB_CB(skb)->eor = 1;
-	TCP_SKB_CB(skb)->end_seq += MPTCP_SEC_HDR_LEN;
-	WRITE_ONCE(tcp_sk(ssk)->write_seq,
-		   tcp_sk(ssk)->write_seq + MPTCP_SEC_HDR_LEN);
+	TCP_SKB_CB(skb)->end_seq += len;
+	WRITE_ONCE(tcp_sk(ssk)->write_seq, tcp_sk(ssk)->write_seq + len);
 	return skb;
 }
 
@@ -185,8 +185,8 @@ int mptcp_sec_sendmsg_frag(struct sock *sk, struct sock *ssk,
 	if (err)
 		return err;
 
-	skb = mptcp_sec_entail(sk, ssk, hdr, data_lock_held ? GFP_ATOMIC :
-						     sk->sk_allocation);
+	skb = mptcp_sec_entail(sk, ssk, hdr, MPTCP_SEC_HDR_LEN,
+			       data_lock_held ? GFP_ATOMIC : sk->sk_allocation);
 	memzero_explicit(hdr, sizeof(hdr));
 	if (!skb)
 		return -ENOMEM;
@@ -255,26 +255,23 @@ static bool mptcp_sec_can_send(const struct sock *ssk)
 	       !(ssk->sk_shutdown & SEND_SHUTDOWN);
 }
 
-/* Send a control record on @ssk if what it would carry (Data-ACK, window,
- * DATA_FIN) changed since the last one, or if @force.  ssk lock; any
- * context.  Return true when the caller needs no plain ACK.
+/* One control record on @ssk, if what it would carry (Data-ACK, window,
+ * DATA_FIN, path-manager signals) changed since the last one, or if
+ * @force.  ssk lock; any context.  Return false if nothing could be sent.
  */
-bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
+static bool mptcp_sec_ctrl_one(struct sock *ssk, bool force)
 {
 	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
 	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
 	struct mptcp_sec_sock *sec = msk->sec;
 	struct sock *sk = (struct sock *)msk;
 	struct mptcp_sec_opt_vals v = {};
-	u8 hdr[MPTCP_SEC_HDR_LEN];
+	u8 rec[MPTCP_SEC_CTRL_MAX];
 	struct mptcp_ext *mpext;
 	struct sk_buff *skb;
+	int space, olen = 0;
 	u64 ack, right;
 	bool fin;
-	int space;
-
-	if (!mptcp_sec_installed(sec) || !mptcp_sec_can_send(ssk))
-		return false;
 
 	fin = mptcp_data_fin_enabled(msk);
 	ack = READ_ONCE(msk->ack_seq);
@@ -290,22 +287,36 @@ bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
 	sec->ctrl_wnd = right;
 	spin_unlock_bh(&sec->lock);
 
+	/* signals are taken from the path manager here: from now on the
+	 * record must go out, or they are lost
+	 */
+	if (mptcp_sec_signal_pending(ssk))
+		olen = mptcp_sec_signals_out(ssk, &rec[MPTCP_SEC_CTRL_LEN],
+					     MPTCP_SEC_OPT_OTHER_MAX);
+	put_unaligned_be16(olen, &rec[MPTCP_SEC_HDR_LEN]);
+
 	v.type = MPTCP_SEC_REC_CONTROL;
 	v.flags = MPTCP_SEC_DSS_DATA_ACK;
 	v.sfid = mptcp_sec_subflow_id(msk, subflow);
 	v.ssn = subflow->rel_write_seq;
 	v.data_ack = ack;
+	v.other = &rec[MPTCP_SEC_CTRL_LEN];
+	v.other_len = olen;
 	if (fin) {
 		v.flags |= MPTCP_SEC_DSS_MAPPING | MPTCP_SEC_DSS_DATA_FIN;
 		v.dsn = READ_ONCE(msk->write_seq) - 1;
 		v.data_len = 1;
 	}
-	if (mptcp_sec_tag(sec, &v, hdr))
+	skb = NULL;
+	if (!mptcp_sec_tag(sec, &v, rec))
+		skb = mptcp_sec_entail(sk, ssk, rec, MPTCP_SEC_CTRL_LEN + olen,
+				       GFP_ATOMIC);
+	memzero_explicit(rec, MPTCP_SEC_HDR_LEN);
+	if (!skb) {
+		if (olen)
+			MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECSIGNALLOST);
 		return false;
-	skb = mptcp_sec_entail(sk, ssk, hdr, GFP_ATOMIC);
-	memzero_explicit(hdr, sizeof(hdr));
-	if (!skb)
-		return false;
+	}
 
 	mpext = mptcp_get_ext(skb);
 	mpext->use_ack = 1;
@@ -320,10 +331,37 @@ bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
 		mpext->data_seq = v.dsn;
 		mpext->data_len = 1;
 	}
-	subflow->rel_write_seq += MPTCP_SEC_HDR_LEN;
+	subflow->rel_write_seq += MPTCP_SEC_CTRL_LEN + olen;
 	MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECCTRLSENT);
-	__tcp_push_pending_frames(ssk, tcp_current_mss(ssk), TCP_NAGLE_OFF);
 	return true;
+}
+
+/* Send what changed in control records on @ssk: one, plus one per
+ * further pending signal (the path manager hands them out one at a time).
+ * ssk lock; any context.  Return true when the caller needs no plain ACK.
+ */
+bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
+{
+	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
+	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
+	bool sent = false, ret = true;
+	int i;
+
+	if (!mptcp_sec_installed(msk->sec) || !mptcp_sec_can_send(ssk))
+		return false;
+
+	for (i = 0; i < MPTCP_SEC_CTRL_BURST && ret; i++) {
+		bool sig = mptcp_sec_signal_pending(ssk);
+
+		if (i && !sig)
+			break;
+		ret = mptcp_sec_ctrl_one(ssk, force || sig);
+		sent |= ret;
+	}
+	if (sent)
+		__tcp_push_pending_frames(ssk, tcp_current_mss(ssk),
+					  TCP_NAGLE_OFF);
+	return ret;
 }
 
 /* replaces a plain ACK that would carry MPTCP signals; ssk lock */
@@ -339,21 +377,6 @@ bool mptcp_sec_send_ack(struct sock *ssk)
 /* ---------------------------------------------------------------------
  * Receive side
  */
-
-/* softirq, ssk lock: ADD_ADDR, RM_ADDR, MP_PRIO and MP_FAIL are not
- * authenticated in this revision: never acted upon, counted
- */
-void mptcp_sec_filter_options(struct sock *ssk,
-			      struct mptcp_options_received *mp_opt)
-{
-	const u16 unauth = OPTION_MPTCP_ADD_ADDR | OPTION_MPTCP_RM_ADDR |
-			   OPTION_MPTCP_PRIO | OPTION_MPTCP_FAIL;
-
-	if (mp_opt->suboptions & unauth) {
-		mp_opt->suboptions &= ~unauth;
-		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECUNAUTHOPTDROP);
-	}
-}
 
 /* softirq, ssk lock: the DSS takes no effect here; it is kept in the
  * skb extension and acts only once its record verifies.  Return what
@@ -544,42 +567,70 @@ static bool mptcp_sec_replay_ok(struct mptcp_sec_sock *sec, u64 ctr)
 	return !test_and_set_bit(top - 1 - ctr, sec->rx_window);
 }
 
-/* one control record at copied_seq; ssk lock.  Return 1 consumed, 0 wait,
- * < 0 failure
+/* One control record at copied_seq; ssk lock.  Return 1 consumed, 0 wait,
+ * < 0 failure (@why says which).  Its signals wait in the subflow until
+ * mptcp_sec_rx_done(): applying them may take the msk data lock.
  */
-static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext)
+static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext,
+			     enum mptcp_sec_fail *why)
 {
 	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
 	struct mptcp_sock *msk = mptcp_sk(subflow->conn);
+	struct mptcp_sec_subflow *ss = &subflow->sec;
 	struct mptcp_sec_sock *sec = msk->sec;
 	struct tcp_sock *tp = tcp_sk(ssk);
+	u8 rec[MPTCP_SEC_CTRL_MAX];
 	struct mptcp_sec_opt_vals v;
-	u8 hdr[MPTCP_SEC_HDR_LEN];
+	u32 avail, olen;
 	bool fresh;
 	u64 ctr;
 
-	if (tp->rcv_nxt - tp->copied_seq < MPTCP_SEC_HDR_LEN)
+	BUILD_BUG_ON(MPTCP_SEC_SIG_MAX != MPTCP_SEC_OPT_OTHER_MAX);
+	*why = MPTCP_SEC_FAIL_BAD;
+	avail = tp->rcv_nxt - tp->copied_seq;
+	if (avail < MPTCP_SEC_CTRL_LEN)
 		return 0;
-	if (mptcp_sec_copy_rx(ssk, 0, hdr, sizeof(hdr)))
+	if (mptcp_sec_copy_rx(ssk, 0, rec, MPTCP_SEC_CTRL_LEN))
 		return -EINVAL;
-	ctr = get_unaligned_be64(hdr);
+	olen = get_unaligned_be16(&rec[MPTCP_SEC_HDR_LEN]);
+	if (olen > MPTCP_SEC_OPT_OTHER_MAX)
+		return -EINVAL;
+	if (avail < MPTCP_SEC_CTRL_LEN + olen)
+		return 0;
+	/* no room for more signals: wait for mptcp_sec_rx_done() */
+	if (olen && ss->nr_sig == MPTCP_SEC_SIG_SLOTS)
+		return 0;
+	if (mptcp_sec_copy_rx(ssk, MPTCP_SEC_CTRL_LEN,
+			      &rec[MPTCP_SEC_CTRL_LEN], olen))
+		return -EINVAL;
+	ctr = get_unaligned_be64(rec);
 
 	/* the caller checked: no mapping, or the DATA_FIN's (length 1) */
 	mptcp_sec_rx_vals(ssk, mpext, MPTCP_SEC_REC_CONTROL, &v);
+	v.other = &rec[MPTCP_SEC_CTRL_LEN];
+	v.other_len = olen;
+	*why = MPTCP_SEC_FAIL_CTRL;
 	if (mptcp_sec_opt_verify(&sec->rx.opt, ctr, &v,
-				 hdr + MPTCP_SEC_CTR_LEN, GFP_ATOMIC))
+				 &rec[MPTCP_SEC_CTR_LEN], GFP_ATOMIC))
 		return -EBADMSG;
+	*why = MPTCP_SEC_FAIL_BAD;
+	if (mptcp_sec_signals_in(ssk, v.other, olen, false))
+		return -EINVAL;
 
 	spin_lock_bh(&sec->lock);
 	fresh = mptcp_sec_replay_ok(sec, ctr);
 	spin_unlock_bh(&sec->lock);
-	mptcp_sec_consume(ssk, MPTCP_SEC_HDR_LEN);
+	mptcp_sec_consume(ssk, MPTCP_SEC_CTRL_LEN + olen);
 	if (!fresh) {
 		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECCTRLREPLAY);
 		return 1;
 	}
 	MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECCTRLOPENED);
 	mptcp_sec_stash(sec, &v);
+	if (olen) {
+		memcpy(ss->sig[ss->nr_sig], v.other, olen);
+		ss->sig_len[ss->nr_sig++] = olen;
+	}
 	return 1;
 }
 
@@ -698,8 +749,7 @@ bool mptcp_sec_check_data_avail(struct sock *ssk)
 			}
 		} else if (!mpext->use_map ||
 			   (mpext->data_len == 1 && mpext->dsn64)) {
-			ret = mptcp_sec_rx_ctrl(ssk, mpext);
-			why = MPTCP_SEC_FAIL_CTRL;
+			ret = mptcp_sec_rx_ctrl(ssk, mpext, &why);
 		} else {
 			ret = -EINVAL;
 			why = MPTCP_SEC_FAIL_BAD;
@@ -727,8 +777,24 @@ u32 mptcp_sec_move_record(struct sock *ssk, struct sk_buff **rec)
 	return *rec ? len : 0;
 }
 
+/* the verified signals that came in on @ssk; ssk lock, no data lock */
+static void mptcp_sec_apply_signals(struct sock *ssk)
+{
+	struct mptcp_sec_subflow *ss = &mptcp_subflow_ctx(ssk)->sec;
+	bool full = ss->nr_sig == MPTCP_SEC_SIG_SLOTS;
+	int i;
+
+	for (i = 0; i < ss->nr_sig; i++)
+		mptcp_sec_signals_in(ssk, ss->sig[i], ss->sig_len[i], true);
+	ss->nr_sig = 0;
+	/* a control record may wait for room: look again */
+	if (full && !skb_queue_empty(&ssk->sk_receive_queue))
+		ssk->sk_data_ready(ssk);
+}
+
 /* Apply what verified records said, once no data lock is held: Data-ACK,
- * DATA_FIN; then tell the peer about our new Data-ACK.  ssk lock.
+ * DATA_FIN, path-manager signals; then tell the peer about our new
+ * Data-ACK.  ssk lock.
  */
 void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk)
 {
@@ -739,6 +805,8 @@ void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk)
 
 	if (!mptcp_sec_on(msk) || !mptcp_sec_installed(sec))
 		return;
+	if (mptcp_subflow_ctx(ssk)->sec.nr_sig)
+		mptcp_sec_apply_signals(ssk);
 
 	spin_lock_bh(&sec->lock);
 	ack_valid = sec->pend_ack_valid;

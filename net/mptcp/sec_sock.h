@@ -23,10 +23,13 @@
 #define MPTCP_SEC_T_MAX		(2 * MPTCP_SEC_MPC_LEN + 15 + 13)
 /* MPC + MP_SEC confirm, the longest option blob we write */
 #define MPTCP_SEC_BLOB_MAX	(MPTCP_SEC_MPC_LEN + MPTCP_SEC_CONFIRM_LEN)
-/* payload of a control record: ctr || Topt */
-#define MPTCP_SEC_CTRL_LEN	(MPTCP_SEC_CTR_LEN + MPTCP_SEC_TAG_LEN)
-/* a data record: ctr || Topt || C || Tdata */
-#define MPTCP_SEC_HDR_LEN	MPTCP_SEC_CTRL_LEN
+/* the per-placement head of every record: ctr || Topt */
+#define MPTCP_SEC_HDR_LEN	(MPTCP_SEC_CTR_LEN + MPTCP_SEC_TAG_LEN)
+/* a control record: ctr || Topt || u16 olen || canonical options (olen) */
+#define MPTCP_SEC_CTRL_LEN	(MPTCP_SEC_HDR_LEN + 2)
+#define MPTCP_SEC_CTRL_MAX	(MPTCP_SEC_CTRL_LEN + MPTCP_SEC_OPT_OTHER_MAX)
+/* at most this many control records per call (signals pending at once) */
+#define MPTCP_SEC_CTRL_BURST	4
 #define MPTCP_SEC_REPLAY_BITS	256
 
 /**
@@ -140,5 +143,11 @@ u32 mptcp_sec_subflow_id(struct mptcp_sock *msk,
 /* sec_data.c */
 bool mptcp_sec_send_ctrl(struct sock *ssk, bool force);
 void mptcp_sec_kick_rx(struct mptcp_sock *msk);
+
+/* sec_pm.c */
+bool mptcp_sec_signal_pending(struct sock *ssk);
+int mptcp_sec_signals_out(struct sock *ssk, u8 *o, unsigned int size);
+int mptcp_sec_signals_in(struct sock *ssk, const u8 *o, unsigned int len,
+			 bool apply);
 
 #endif /* __MPTCP_SEC_SOCK_H */

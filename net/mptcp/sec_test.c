@@ -1219,6 +1219,10 @@ struct sec_other_case {
 static const struct sec_other_case sec_other_cases[] = {
 	{ "add_addr v4", { 3, 8, 1, 4, 10, 0, 0, 1, 0, 0 }, 10, true },
 	{ "add_addr v6", { 3, 20, 1, 6 }, 22, true },
+	{ "add_addr echo", { 3, 8, 1, 0x84, 10, 0, 0, 1, 0, 0 }, 10, true },
+	{ "add_addr v6 echo", { 3, 20, 1, 0x86 }, 22, true },
+	{ "add_addr family 5", { 3, 8, 1, 5, 10, 0, 0, 1, 0, 0 }, 10, false },
+	{ "add_addr 0x44", { 3, 8, 1, 0x44, 10, 0, 0, 1, 0, 0 }, 10, false },
 	{ "remove_addr", { 4, 2, 1, 2 }, 4, true },
 	{ "all three", { 3, 8, 1, 4, 10, 0, 0, 1, 0, 80, 4, 1, 7, 5, 2, 0, 1 },
 	  17, true },

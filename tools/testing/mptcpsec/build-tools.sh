@@ -4,6 +4,7 @@
 # Build the userspace programs the VM tests run, against the headers of
 # the patched test kernel:
 #   build/bin/mptcpsec-xfer          our client/server
+#   build/bin/libmptcpsec-preload.so MPTCPsec for unmodified programs
 #   build/selftests/mptcp/           upstream MPTCP selftests (scripts + binaries)
 set -euo pipefail
 
@@ -22,6 +23,9 @@ make -s -C "$src" O="$kout" headers >/dev/null
 mkdir -p "$build/bin"
 # the repo's include/uapi (linux/mptcp_sec.h) comes before the system headers
 make -s -C "$here/xfer" O="$build/bin" UAPI="$repo/include/uapi" \
+	KHDR_INCLUDES="-isystem $hdr"
+
+make -s -C "$here/preload" O="$build/bin" UAPI="$repo/include/uapi" \
 	KHDR_INCLUDES="-isystem $hdr"
 
 st=$build/selftests/mptcp

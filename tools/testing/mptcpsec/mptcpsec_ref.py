@@ -299,14 +299,15 @@ def addr_bytes(addr):
     return a.version, a.packed
 
 
-def opt_add_addr(addr_id, addr, port=0):
+def opt_add_addr(addr_id, addr, port=0, echo=False):
     """(subtype, value) of ADD_ADDR for canonical_options()."""
-    # SPEC: the "4 or 6" byte is the IP version; the u16 port is always
-    # present, 0 for no port; the option's own truncated HMAC and its E
-    # flag are not part of the value.
+    # SPEC: the "4 or 6" byte is the IP version, OR 0x80 for an echo; the
+    # u16 port is always present, 0 for no port; ADD_ADDR travels inside
+    # control records and has no HMAC of its own.
     ver, raw = addr_bytes(addr)
     return (OPT_ADD_ADDR,
-            struct.pack("!BB", addr_id, ver) + raw + struct.pack("!H", port))
+            struct.pack("!BB", addr_id, ver | (0x80 if echo else 0)) + raw +
+            struct.pack("!H", port))
 
 
 def opt_remove_addr(addr_ids):

