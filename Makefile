@@ -24,7 +24,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf tools check check-host \
-	check-vm check-upstream-full demo bench vm-shell clean distclean
+	check-vm check-upstream-full check-upstream-join demo bench vm-shell clean distclean
 
 help:
 	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
@@ -33,6 +33,7 @@ help:
 	@echo "  kernel               both kernels: kernel-test (debug) and kernel-perf"
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
+	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
 	@echo "  bench                plain MPTCP vs MPTCPsec throughput (perf kernel)"
 	@echo "  vm-shell             boot the test kernel to a shell"
 	@echo "  clean / distclean    remove kernel builds / all of build/"
@@ -66,6 +67,13 @@ check: deps kernel-test kernel-perf tools
 # than 15 minutes under TCG); not part of `make check`.
 check-upstream-full: deps kernel-test tools
 	@$(T)/check.sh --upstream-full
+
+# The whole of upstream's mptcp_join.sh on the perf kernel, twice: plain
+# MPTCP (a test) and every socket MPTCPsec-required (a report: counts).
+check-upstream-join: deps kernel-perf tools
+	@$(T)/vm/run-vm.sh $(VM_OPTS) --out $(BUILD)/vm/join \
+		--kernel $(BUILD)/kernel-perf/arch/x86/boot/bzImage \
+		upstream_mptcp_join_full:3600 upstream_mptcp_join_sec:3600
 
 demo: deps kernel-test tools
 	@$(T)/demo.sh

@@ -103,11 +103,26 @@ void mptcp_sec_req_destroy(struct request_sock *req)
 }
 
 /* softirq, the new msk is locked (bh) and not yet visible */
+/* Copy the listener's secret to @psk, return its length; any context.
+ * sec->lock keeps it whole against MPTCP_SEC_KEY set on the listener
+ * meanwhile.
+ */
+static u8 mptcp_sec_psk_copy(struct mptcp_sec_sock *lsec, u8 *psk)
+{
+	u8 len;
+
+	spin_lock_bh(&lsec->lock);
+	len = lsec->psk_len;
+	memcpy(psk, lsec->psk, len);
+	spin_unlock_bh(&lsec->lock);
+	return len;
+}
+
 void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
 		     struct request_sock *req)
 {
 	struct mptcp_subflow_request_sock *subflow_req = mptcp_subflow_rsk(req);
-	const struct mptcp_sec_sock *lsec = listener->sec;
+	struct mptcp_sec_sock *lsec = listener->sec;
 	struct mptcp_sec_neg *neg = subflow_req->sec;
 	struct mptcp_sec_sock *sec;
 	struct sock *sk = (struct sock *)msk;
@@ -121,8 +136,7 @@ void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
 		inet_sk_state_store(sk, TCP_CLOSE);
 		return;
 	}
-	memcpy(sec->psk, lsec->psk, lsec->psk_len);
-	sec->psk_len = lsec->psk_len;
+	sec->psk_len = mptcp_sec_psk_copy(lsec, sec->psk);
 	sec->policy = lsec->policy;
 	sec->nsuites = lsec->nsuites;
 	memcpy(sec->suites, lsec->suites, sizeof(sec->suites));
@@ -300,9 +314,12 @@ int mptcp_sec_setsockopt(struct mptcp_sock *msk, int optname,
 			err = -EOPNOTSUPP;
 			break;
 		}
+		/* a listener's SYNs read it in softirq */
+		spin_lock_bh(&sec->lock);
 		memzero_explicit(sec->psk, sizeof(sec->psk));
 		memcpy(sec->psk, buf, optlen);
 		sec->psk_len = optlen;
+		spin_unlock_bh(&sec->lock);
 		break;
 	case MPTCP_SEC_POLICY:
 		memcpy(&val, buf, sizeof(val));
@@ -506,7 +523,7 @@ int mptcp_sec_check_req(struct request_sock *req, const struct sock *listener,
 {
 	struct mptcp_subflow_request_sock *subflow_req = mptcp_subflow_rsk(req);
 	struct mptcp_sock *lmsk = mptcp_sk(mptcp_subflow_ctx(listener)->conn);
-	const struct mptcp_sec_sock *lsec = READ_ONCE(lmsk->sec);
+	struct mptcp_sec_sock *lsec = READ_ONCE(lmsk->sec);
 	struct net *net = sock_net(listener);
 	const u8 *raw = mp_opt->sec.sec_raw;
 	u8 rs[MPTCP_SEC_RAND_LEN], suite = 0;
@@ -547,8 +564,7 @@ int mptcp_sec_check_req(struct request_sock *req, const struct sock *listener,
 		return -ENOMEM;
 	neg->suite = suite;
 	neg->global = raw[3] & 0x1f;
-	memcpy(neg->psk, lsec->psk, lsec->psk_len);
-	neg->psk_len = lsec->psk_len;
+	neg->psk_len = mptcp_sec_psk_copy(lsec, neg->psk);
 	get_random_bytes(rs, sizeof(rs));
 	neg->blob_len = mptcp_sec_blob(neg->blob, MPTCP_SEC_T_SELECT,
 				       neg->global, &suite, 1, rs, sizeof(rs));

@@ -64,6 +64,8 @@ struct mptcp_sec_rx_opt {
  * @rx_len: data sequence space of that record (plaintext + overhead)
  * @sfid: subflow ID bound in the option tags, valid if @sfid_set
  * @sfid_set: @sfid computed
+ * @rx_ctr_last: option counter of the last control record verified here
+ * @rx_ctr_valid: @rx_ctr_last is set
  * @nr_sig: verified signals waiting in @sig (ssk lock)
  * @sig_len: their lengths
  * @sig: canonical options of verified control records, applied once no
@@ -74,6 +76,8 @@ struct mptcp_sec_subflow {
 	u32 rx_len;
 	u32 sfid;
 	u8 sfid_set;
+	u8 rx_ctr_valid;
+	u64 rx_ctr_last;
 	u8 nr_sig;
 	u8 sig_len[MPTCP_SEC_SIG_SLOTS];
 	u8 sig[MPTCP_SEC_SIG_SLOTS][MPTCP_SEC_SIG_MAX];

@@ -545,28 +545,6 @@ static void mptcp_sec_stash(struct mptcp_sec_sock *sec,
 	spin_unlock_bh(&sec->lock);
 }
 
-/* RFC 6479 style window over control record counters; sec->lock */
-static bool mptcp_sec_replay_ok(struct mptcp_sec_sock *sec, u64 ctr)
-{
-	u64 top = sec->rx_ctr_max;
-
-	if (after64(ctr + 1, top)) {
-		u64 shift = ctr + 1 - top;
-
-		if (shift >= MPTCP_SEC_REPLAY_BITS)
-			bitmap_zero(sec->rx_window, MPTCP_SEC_REPLAY_BITS);
-		else
-			bitmap_shift_left(sec->rx_window, sec->rx_window,
-					  shift, MPTCP_SEC_REPLAY_BITS);
-		sec->rx_ctr_max = ctr + 1;
-		set_bit(0, sec->rx_window);
-		return true;
-	}
-	if (top - ctr > MPTCP_SEC_REPLAY_BITS)
-		return false;
-	return !test_and_set_bit(top - 1 - ctr, sec->rx_window);
-}
-
 /* One control record at copied_seq; ssk lock.  Return 1 consumed, 0 wait,
  * < 0 failure (@why says which).  Its signals wait in the subflow until
  * mptcp_sec_rx_done(): applying them may take the msk data lock.
@@ -611,15 +589,26 @@ static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext,
 	v.other_len = olen;
 	*why = MPTCP_SEC_FAIL_CTRL;
 	if (mptcp_sec_opt_verify(&sec->rx.opt, ctr, &v,
-				 &rec[MPTCP_SEC_CTR_LEN], GFP_ATOMIC))
+				 &rec[MPTCP_SEC_CTR_LEN], GFP_ATOMIC)) {
+		net_dbg_ratelimited("control record ctr %llu sfid %x ssn %u flags %x ack %llu dsn %llu len %u olen %u did not verify\n",
+				    ctr, v.sfid, v.ssn, v.flags, v.data_ack,
+				    v.dsn, v.data_len, olen);
 		return -EBADMSG;
+	}
 	*why = MPTCP_SEC_FAIL_BAD;
 	if (mptcp_sec_signals_in(ssk, v.other, olen, false))
 		return -EINVAL;
 
-	spin_lock_bh(&sec->lock);
-	fresh = mptcp_sec_replay_ok(sec, ctr);
-	spin_unlock_bh(&sec->lock);
+	/* the sender numbers the records of one subflow in increasing
+	 * order and TCP delivers them in order: an old counter is a replay
+	 * (Topt binds sfid and ssn, so a record cannot move to another
+	 * subflow or another place in this one)
+	 */
+	fresh = !ss->rx_ctr_valid || ctr > ss->rx_ctr_last;
+	if (fresh) {
+		ss->rx_ctr_last = ctr;
+		ss->rx_ctr_valid = 1;
+	}
 	mptcp_sec_consume(ssk, MPTCP_SEC_CTRL_LEN + olen);
 	if (!fresh) {
 		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECCTRLREPLAY);

@@ -30,7 +30,6 @@
 #define MPTCP_SEC_CTRL_MAX	(MPTCP_SEC_CTRL_LEN + MPTCP_SEC_OPT_OTHER_MAX)
 /* at most this many control records per call (signals pending at once) */
 #define MPTCP_SEC_CTRL_BURST	4
-#define MPTCP_SEC_REPLAY_BITS	256
 
 /**
  * struct mptcp_sec_neg - what the first subflow negotiated
@@ -58,7 +57,8 @@ struct mptcp_sec_neg {
 
 /**
  * struct mptcp_sec_sock - MPTCPsec state of one MPTCP socket
- * @psk: the secret, set by MPTCP_SEC_KEY (msk lock)
+ * @psk: the secret, set by MPTCP_SEC_KEY (msk lock, and @lock: a
+ *	 listener's SYNs copy it in softirq)
  * @psk_len: its length, 0 if none
  * @policy: enum mptcp_sec_policy of the socket
  * @nsuites: number of @suites
@@ -85,8 +85,6 @@ struct mptcp_sec_neg {
  * @ctrl_ack: Data-ACK carried by the last control record we sent
  * @ctrl_wnd: right edge of the receive window at that time
  * @ctrl_fin: DATA_FIN sent in a control record
- * @rx_ctr_max: highest option counter verified in a control record
- * @rx_window: replay window below @rx_ctr_max (RFC 6479 style)
  * @sealed: data records sealed
  * @opened: data records opened
  * @auth_fail: verification failures
@@ -112,13 +110,11 @@ struct mptcp_sec_sock {
 	struct mptcp_sec_dir_aead rx;
 	atomic64_t tx_ctr;
 
-	spinlock_t lock;	/* pend_*, ctrl_*, rx_* below */
+	spinlock_t lock;	/* pend_*, ctrl_* below; @psk of a listener */
 	u64 pend_ack;
 	u64 pend_fin_seq;
 	u64 ctrl_ack;
 	u64 ctrl_wnd;
-	u64 rx_ctr_max;
-	DECLARE_BITMAP(rx_window, MPTCP_SEC_REPLAY_BITS);
 	u8 pend_ack_valid;
 	u8 pend_fin;
 	u8 ctrl_fin;

