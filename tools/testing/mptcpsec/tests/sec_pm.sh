@@ -119,20 +119,16 @@ topo_exec srv sysctl -q -w net.mptcp.pm_type=1
 topo_bg srv "$TOPO_TMP/events" "$PM_NL_CTL" events > /dev/null
 topo_nstat_reset cli
 topo_nstat_reset srv
+size=${MPTCPSEC_PM_SIZE:-48M}
 if start_upload upm; then
 	tok=$(sed -n 's/.*type:1,token:\([0-9]*\),.*/\1/p' "$TOPO_TMP/events" | head -n1)
 	cport=$(topo_exec cli ss -tnH state established "( dport = :$port )" |
 		awk '{ print $3 }' | sed 's/.*://' | head -n1)
 	ktap_diag "server token '$tok', client port '$cport'"
 
-	topo_exec srv "$PM_NL_CTL" ann "$(topo_srv_addr 2)" token "$tok" id 12 dev srv-p2
-	check upm_ann_joined nsub_is srv "$port" 2
-	topo_exec srv "$PM_NL_CTL" rem token "$tok" id 12
-	check upm_rem_removed nsub_is srv "$port" 1
-
 	# as userspace_pm.sh: the client listens where the server joins
 	topo_bg cli "$TOPO_TMP/listen" "$PM_NL_CTL" listen "$(topo_cli_addr 1)" "$cport" > /dev/null
-	topo_wait_for 10 eval "topo_exec cli ss -ltnH | grep -q ':$cport '"
+	topo_wait_for 10 eval "topo_exec cli ss -ltnH 'sport = :$cport' | grep -q ."
 	topo_exec srv "$PM_NL_CTL" csf lip "$(topo_srv_addr 3)" lid 23 \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
 	check upm_csf_server_subflow nsub_is srv "$port" 2
@@ -144,6 +140,11 @@ if start_upload upm; then
 	topo_exec srv "$PM_NL_CTL" dsf lip "$(topo_srv_addr 3)" lport "$sport" \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
 	check upm_dsf_removed nsub_is srv "$port" 1
+
+	topo_exec srv "$PM_NL_CTL" ann "$(topo_srv_addr 2)" token "$tok" id 12 dev srv-p2
+	check upm_ann_joined nsub_is srv "$port" 2
+	topo_exec srv "$PM_NL_CTL" rem token "$tok" id 12
+	check upm_rem_removed nsub_is srv "$port" 1
 	finish upm
 else
 	for i in $(seq 6); do ktap_not_ok "upm_$i" "upload did not start"; done
