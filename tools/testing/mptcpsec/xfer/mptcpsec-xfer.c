@@ -430,7 +430,7 @@ static int tls_init(const struct opts *o)
 		if (SSL_CTX_use_PrivateKey_file(ctx, o->tls_key,
 						SSL_FILETYPE_PEM) != 1 ||
 		    SSL_CTX_check_private_key(ctx) != 1) {
-			err("--tls-key %s: cannot load the key or it does not match the certificate",
+			err("--tls-key %s: cannot load it, or it does not match",
 			    o->tls_key);
 			goto fail;
 		}
