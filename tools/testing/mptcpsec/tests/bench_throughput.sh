@@ -12,7 +12,9 @@
 #
 # BENCH_SIZE (default 32M) per transfer, BENCH_REPEATS (default 3) runs of
 # each mode, interleaved (run 1 of every mode, then run 2, ...) so that a
-# slower phase of the host hits every mode alike.  Then the in-kernel AEAD
+# slower phase of the host hits every mode alike, after an untimed 1M
+# warm-up transfer per mode (the first MPTCPsec connection of a suite
+# instantiates and self-tests its AEAD).  Then the in-kernel AEAD
 # speed of the synchronous transforms MPTCPsec uses, sealing 16384-byte
 # records through AF_ALG (mptcpsec-aead-speed), BENCH_AEAD_SECONDS
 # (default 2) per suite and run.
@@ -58,7 +60,7 @@ progress() {
 
 ktap_begin 6
 nmodes=$(wc -w <<< "$modes")
-total=$((nmodes * repeats + 3))
+total=$((nmodes * repeats + 4))
 step=0
 echo "kind,mode,size,run,mbit,detail" > "$csv"
 
@@ -75,42 +77,55 @@ bytes=$(numfmt --from=iec "$size") || { ktap_diag "bad BENCH_SIZE $size"; exit 1
 tmo=$((bytes * 8 / 5000000 + 60))
 declare -A bad
 
+# bench_xfer MODE SIZE NAME: one upload; sets rc, res_c, res_s, secs, mbit,
+# xout and suite; ok=1 when it completed intact (and secured for sec*)
+bench_xfer() {
+	local mode=$1 size=$2 name=$3 c s f recv list
+	port=$((port + 1))
+	c=(-s "$size" -w "$wsize" -t "$tmo" --sec-policy 0)
+	s=(-r "$size" -w "$wsize" -t "$tmo" --sec-policy 0)
+	case $mode in
+	tls)
+		c+=(--tls --tls-ca "$TOPO_TMP/srv.crt")
+		s+=(--tls --tls-cert "$TOPO_TMP/srv.crt" --tls-key "$TOPO_TMP/srv.key")
+		;;
+	sec*)
+		suite=${mode#sec}
+		list=$suite; [ "$suite" = 21 ] || list=$suite,21
+		c=(-s "$size" -w "$wsize" -t "$tmo" --sec-key "$SEC_KEY"
+		   --sec-suites "$list" --expect-sec secured)
+		s=(-r "$size" -w "$wsize" -t "$tmo" --sec-key "$SEC_KEY"
+		   --expect-sec secured)
+		;;
+	esac
+	xout=$(xfer_run "$name" "$port" "${c[@]}" -- "${s[@]}" 2>&1)
+	rc=$?
+	f=$TOPO_TMP/$name.srv
+	res_c=$(xfer_field result "$TOPO_TMP/$name.cli")
+	res_s=$(xfer_field result "$f")
+	secs=$(xfer_field seconds "$f")
+	recv=$(xfer_field recv "$f")
+	mbit=$(awk -v b="${recv:-0}" -v t="${secs:-0}" \
+		'BEGIN { if (t > 0) printf "%.1f", b * 8 / t / 1e6; else print 0 }')
+	ok=1
+	[ "$rc" = 0 ] && [ "$res_c" = completed ] && [ "$res_s" = completed ] || ok=0
+	if [ "${mode#sec}" != "$mode" ] && [ $ok = 1 ]; then
+		sec_secured_pair "$name" "$suite" > /dev/null || ok=0
+	fi
+	rm -f "$TOPO_TMP/$name".*
+}
+
+step=$((step + 1))
+progress "[$step/$total] warm-up: 1M of each mode, untimed ..."
+for mode in $modes; do
+	bench_xfer "$mode" 1M "w_$mode"
+	[ $ok = 1 ] || bad[$mode]+="warm-up: exit $rc, client ${res_c:-?}, server ${res_s:-?}"$'\n'"$xout"$'\n'
+done
 for run in $(seq 1 "$repeats"); do
 	for mode in $modes; do
 		step=$((step + 1))
-		port=$((port + 1))
 		progress "[$step/$total] $mode $size run $run ..."
-		c=(-s "$size" -w "$wsize" -t "$tmo" --sec-policy 0)
-		s=(-r "$size" -w "$wsize" -t "$tmo" --sec-policy 0)
-		case $mode in
-		tls)
-			c+=(--tls --tls-ca "$TOPO_TMP/srv.crt")
-			s+=(--tls --tls-cert "$TOPO_TMP/srv.crt" --tls-key "$TOPO_TMP/srv.key")
-			;;
-		sec*)
-			suite=${mode#sec}
-			list=$suite; [ "$suite" = 21 ] || list=$suite,21
-			c=(-s "$size" -w "$wsize" -t "$tmo" --sec-key "$SEC_KEY"
-			   --sec-suites "$list" --expect-sec secured)
-			s=(-r "$size" -w "$wsize" -t "$tmo" --sec-key "$SEC_KEY"
-			   --expect-sec secured)
-			;;
-		esac
-		name=b_${mode}_$run
-		xout=$(xfer_run "$name" "$port" "${c[@]}" -- "${s[@]}" 2>&1)
-		rc=$?
-		f=$TOPO_TMP/$name.srv
-		res_c=$(xfer_field result "$TOPO_TMP/$name.cli")
-		res_s=$(xfer_field result "$f")
-		secs=$(xfer_field seconds "$f")
-		recv=$(xfer_field recv "$f")
-		mbit=$(awk -v b="${recv:-0}" -v t="${secs:-0}" \
-			'BEGIN { if (t > 0) printf "%.1f", b * 8 / t / 1e6; else print 0 }')
-		ok=1
-		[ "$rc" = 0 ] && [ "$res_c" = completed ] && [ "$res_s" = completed ] || ok=0
-		if [ "${mode#sec}" != "$mode" ] && [ $ok = 1 ]; then
-			sec_secured_pair "$name" "$suite" > /dev/null || ok=0
-		fi
+		bench_xfer "$mode" "$size" "b_${mode}_$run"
 		if [ $ok = 1 ]; then
 			echo "xfer,$mode,$bytes,$run,$mbit,completed" >> "$csv"
 			progress "[$step/$total] $mode $size run $run: $mbit Mbit/s in ${secs}s"
@@ -119,7 +134,6 @@ for run in $(seq 1 "$repeats"); do
 			echo "xfer,$mode,$bytes,$run,0,failed" >> "$csv"
 			progress "[$step/$total] $mode $size run $run: FAILED (client ${res_c:-?}, server ${res_s:-?})"
 		fi
-		rm -f "$TOPO_TMP/$name".*
 	done
 done
 for mode in $modes; do
