@@ -79,7 +79,7 @@ min=$((64 * 1024)) ok=0 diag=
 for i in 1 2; do
 	read -r tx0 < "$TOPO_TMP/tx.$i"
 	d=$(($(topo_if_bytes "$TOPO_NS_CLI" "$(topo_cli_if $i)" tx) - tx0))
-	diag+="path $i: $d bytes tx (need >= $min)"$'\n'
+	diag+="${diag:+$'\n'}path $i: $d bytes tx (need >= $min)"
 	[ "$d" -ge "$min" ] || ok=1
 done
 if [ "$ok" = 0 ]; then
