@@ -18,7 +18,8 @@ export BUILD
 DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 	cpio dwarves ccache sparse qemu-system-x86 iproute2 iputils-ping \
 	nftables iptables tcpdump socat iperf3 mptcpd python3-scapy \
-	python3-cryptography openssl python3-docutils ethtool procps
+	python3-cryptography openssl python3-docutils ethtool procps \
+	python3-matplotlib
 
 # Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
 VM_OPTS ?=
@@ -34,7 +35,8 @@ help:
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
-	@echo "  bench                plain MPTCP vs MPTCPsec throughput (perf kernel)"
+	@echo "  bench                Figure 8: MPTCP, TLS/MPTCP, MPTCPsec throughput and"
+	@echo "                       AEAD speed (perf kernel; BENCH_SIZE, BENCH_REPEATS)"
 	@echo "  vm-shell             boot the test kernel to a shell"
 	@echo "  clean / distclean    remove kernel builds / all of build/"
 
@@ -78,12 +80,12 @@ check-upstream-join: deps kernel-perf tools
 demo: deps kernel-test tools
 	@$(T)/demo.sh
 
-# Figures, not tests: plain MPTCP vs MPTCPsec throughput in one VM run
-# on the perf kernel (TCG: compare the ratios, not the absolute values).
+# Figures, not tests (Figure 8): plain MPTCP, TLS/MPTCP and MPTCPsec
+# throughput and the in-kernel AEAD speed in one VM run on the perf kernel
+# (TCG: compare the ratios, not the absolute values); CSV, PNG and ratio
+# table in build/bench/.  BENCH_SIZE (default 32M), BENCH_REPEATS (3).
 bench: deps kernel-perf tools
-	@$(T)/vm/run-vm.sh $(VM_OPTS) --out $(BUILD)/vm/bench \
-		--kernel $(BUILD)/kernel-perf/arch/x86/boot/bzImage \
-		bench_throughput:1200
+	@VM_OPTS="$(VM_OPTS)" $(T)/bench.sh
 
 vm-shell: kernel-test
 	@$(T)/vm/run-vm.sh $(VM_OPTS) --shell

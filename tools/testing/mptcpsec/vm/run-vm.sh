@@ -12,6 +12,8 @@
 #     --kvm              use KVM instead of TCG (hangs on nested hosts)
 #     --mem SIZE, --smp N  guest memory (default 3G) and CPUs (default 2)
 #     --shell            no tests: boot to an interactive shell (debugging)
+#     --env NAME=VALUE   environment variable for the tests (kernel command
+#                        line, so NAME without dots, VALUE without spaces)
 #
 # TEST is a script tools/testing/mptcpsec/tests/TEST.sh run inside the guest
 # with TIMEOUT seconds (default 300), or "kunit": the KUnit suites built into
@@ -32,6 +34,7 @@ accel="-accel tcg,thread=multi -cpu max"
 mem=3G
 smp=2
 shell=0
+envs=
 
 die() { echo "run-vm: ERROR: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -43,6 +46,10 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--smp) smp=$2; shift 2 ;;
 	--shell) shell=1; shift ;;
+	--env)
+		[[ "${2:-}" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] ||
+			die "bad --env '${2:-}': expected NAME=VALUE"
+		envs+=" $2"; shift 2 ;;
 	-h|--help) sed -n '4,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -85,7 +92,7 @@ init=$here/guest-init.sh
 cmdline="console=ttyS0,115200 root=/dev/root rootfstype=9p"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=1048576 ro"
 cmdline+=" panic=-1 oops=panic printk.devkmsg=on"
-cmdline+=" kmemleak=on net.ifnames=0 MPTCPSEC_BUILD=$build"
+cmdline+=" kmemleak=on net.ifnames=0 MPTCPSEC_BUILD=$build$envs"
 if [ "$shell" = 1 ]; then
 	cmdline+=" init=/bin/bash"
 	serial="-serial mon:stdio"
