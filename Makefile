@@ -18,7 +18,8 @@ export BUILD
 DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 	cpio dwarves ccache sparse qemu-system-x86 iproute2 iputils-ping \
 	nftables iptables tcpdump socat iperf3 mptcpd python3-scapy \
-	python3-cryptography openssl python3-docutils ethtool procps
+	python3-cryptography openssl python3-docutils ethtool procps \
+	libnetfilter-queue-dev python3-matplotlib
 
 # Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
 VM_OPTS ?=

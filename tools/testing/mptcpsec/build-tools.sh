@@ -4,6 +4,7 @@
 # Build the userspace programs the VM tests run, against the headers of
 # the patched test kernel:
 #   build/bin/mptcpsec-xfer          our client/server
+#   build/bin/mptcpsec-nfq           the attacker's NFQUEUE helper (attack/)
 #   build/selftests/mptcp/           upstream MPTCP selftests (scripts + binaries)
 set -euo pipefail
 
@@ -24,6 +25,8 @@ mkdir -p "$build/bin"
 make -s -C "$here/xfer" O="$build/bin" UAPI="$repo/include/uapi" \
 	KHDR_INCLUDES="-isystem $hdr"
 
+make -s -C "$here/attack" O="$build/bin"
+
 st=$build/selftests/mptcp
 mkdir -p "$st"
 make -s -C "$src/tools/testing/selftests/net/mptcp" OUTPUT="$st" \
@@ -36,4 +39,4 @@ done
 for b in mptcp_connect pm_nl_ctl mptcp_sockopt mptcp_inq; do
 	[ -x "$st/$b" ] || { echo "build-tools: upstream selftest $b was not built" >&2; exit 1; }
 done
-say "tools ready: build/bin/mptcpsec-xfer, build/selftests/mptcp/"
+say "tools ready: build/bin/mptcpsec-xfer, build/bin/mptcpsec-nfq, build/selftests/mptcp/"
