@@ -8,7 +8,7 @@
 #
 # Starts the server in $TOPO_NS_SRV, waits until it listens, runs the client
 # in $TOPO_NS_CLI towards path 1's server address, waits for the server.
-# Returns 0 when both ends exit 0 (both report result=ok); their outputs
+# Returns 0 when both ends exit 0 (both report verdict=ok); their outputs
 # are in $TOPO_TMP/NAME.cli and $TOPO_TMP/NAME.srv and are also printed.
 #
 # The pieces, for tests that need more than one client per server:

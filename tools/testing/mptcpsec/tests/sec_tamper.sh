@@ -136,11 +136,11 @@ fi
 r=$(fired_once)
 if [ "$?" = 0 ]; then ktap_ok "plain_tamper_fired_once"; else ktap_not_ok "plain_tamper_fired_once" "$r"; fi
 res=$(xfer_field result "$TOPO_TMP/plain.srv" 2>/dev/null)
-if [ "$res" = mismatch ] && grep -q "data mismatch at offset" "$TOPO_TMP/plain.srv"; then
+if [ "$res" = corrupted ] && grep -q "data mismatch at offset" "$TOPO_TMP/plain.srv"; then
 	ktap_diag "$out"
 	ktap_ok "plain_tamper_corrupts_data"
 else
-	ktap_not_ok "plain_tamper_corrupts_data" "server result '${res:-none}', expected mismatch"$'\n'"$out"
+	ktap_not_ok "plain_tamper_corrupts_data" "server result '${res:-none}', expected corrupted"$'\n'"$out"
 fi
 topo_cleanup
 ktap_end

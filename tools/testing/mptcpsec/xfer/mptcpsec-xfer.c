@@ -31,7 +31,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 
 /*
  * MPTCPsec uAPI: build-tools.sh puts the repo's include/uapi first and the
@@ -77,6 +79,8 @@ struct mptcp_sec_info {
 #define MAX_WSIZE		(16u << 20)
 #define CONNECT_RETRY_SEC	5.0
 #define OPS_PER_POLL		16	/* reads/writes per poll() round */
+#define TLS_CIPHER		"TLS_AES_128_GCM_SHA256"
+#define ERR_TEXT_LEN		96	/* "ssl:<reason>" of a transport error */
 
 enum { EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_SYS, EXIT_TIMEOUT };
 enum result { RES_OK, RES_MISMATCH, RES_SHORT, RES_ERROR, RES_TIMEOUT };
@@ -104,6 +108,8 @@ struct opts {
 	double timeout;
 	unsigned long count;
 	const struct transport *tp;
+	/* TLS (--tls) */
+	const char *tls_cert, *tls_key, *tls_ca;
 	/* MPTCPsec */
 	uint8_t sec_key[MPTCP_SEC_KEY_MAX_LEN];
 	size_t sec_key_len;		/* 0: no key */
@@ -259,6 +265,7 @@ struct conn {
 	void *priv;			/* transport private state (e.g. SSL *) */
 	short rd_events;		/* poll events a blocked read waits for */
 	short wr_events;		/* poll events a blocked write waits for */
+	char err[ERR_TEXT_LEN];		/* transport error ("ssl:..."), "": none */
 };
 
 /*
@@ -266,6 +273,8 @@ struct conn {
  * read/write fail with errno EAGAIN when they would block; the main loop
  * then polls for c->rd_events / c->wr_events (TLS may need POLLOUT to
  * read).  pending() reports data buffered above the socket (SSL_pending).
+ * A failing hook may put a short machine-readable reason in c->err (it
+ * becomes the summary's error=, instead of the errno name).
  */
 struct transport {
 	const char *name;
@@ -310,6 +319,263 @@ static const struct transport plain_transport = {
 	.write		= plain_write,
 	.shutdown_wr	= plain_shutdown_wr,
 	.close		= plain_close,
+};
+
+/* ------------------------------------------------------------------ TLS */
+
+/*
+ * TLS 1.3 over the connected socket with OpenSSL's libssl: only
+ * TLS_AES_128_GCM_SHA256, the server authenticated by a certificate the
+ * client checks against --tls-ca (chain only: the name is not checked, the
+ * tests use a throwaway self-signed certificate).  One context per process,
+ * one SSL per connection.  Any OpenSSL failure (a record that fails
+ * authentication, an alert from the peer, a certificate that does not
+ * verify) is fatal to the connection: that is TLS, and the baseline
+ * MPTCPsec is compared against.
+ */
+static SSL_CTX *tls_ctx;
+
+static int tls_print_err(const char *str, size_t len, void *u)
+{
+	(void)u;
+	err("  %.*s", (int)(len && str[len - 1] == '\n' ? len - 1 : len), str);
+	return 1;
+}
+
+/* c->err = "ssl:" + OpenSSL's reason for @code, spaces as underscores */
+static void tls_set_err(struct conn *c, unsigned long code, const char *dflt)
+{
+	const char *r = code ? ERR_reason_error_string(code) : NULL;
+	char *p;
+
+	snprintf(c->err, sizeof(c->err), "ssl:%s", r ? r : dflt);
+	for (p = c->err; *p; p++)
+		if (*p == ' ' || *p == '=' || *p == ',')
+			*p = '_';
+}
+
+/*
+ * An SSL call on @c returned @ret (<= 0).  Would-block: the poll events
+ * to wait for in *@ev, errno EAGAIN, -1.  Peer's close_notify: 0.  Else
+ * the error is printed, c->err set for protocol errors and -1 returned
+ * with errno set (EPROTO for a TLS-level failure).
+ */
+static ssize_t tls_fail(struct conn *c, const char *what, int ret, short *ev)
+{
+	SSL *ssl = c->priv;
+	int e, sys_errno = errno;
+	unsigned long code;
+	long vr;
+
+	e = SSL_get_error(ssl, ret);
+	switch (e) {
+	case SSL_ERROR_WANT_READ:
+		*ev = POLLIN;
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_WANT_WRITE:
+		*ev = POLLOUT;
+		errno = EAGAIN;
+		return -1;
+	case SSL_ERROR_ZERO_RETURN:
+		return 0;
+	case SSL_ERROR_SYSCALL:
+		if (sys_errno && !ERR_peek_error()) {
+			err("%s: %s", what, strerror(sys_errno));
+			errno = sys_errno;
+			return -1;
+		}
+		break;
+	default:
+		break;
+	}
+	code = ERR_peek_error();
+	err("%s: TLS error (SSL_get_error %d):", what, e);
+	ERR_print_errors_cb(tls_print_err, NULL);
+	vr = SSL_get_verify_result(ssl);
+	if (vr != X509_V_OK)
+		err("  certificate verification: %s",
+		    X509_verify_cert_error_string(vr));
+	tls_set_err(c, code, e == SSL_ERROR_SYSCALL ? "unexpected_eof" :
+						      "unknown");
+	errno = EPROTO;
+	return -1;
+}
+
+/* Load the server's certificate/key or the client's CA into a new context. */
+static int tls_init(const struct opts *o)
+{
+	SSL_CTX *ctx = SSL_CTX_new(o->server ? TLS_server_method() :
+					       TLS_client_method());
+
+	if (!ctx)
+		goto fail;
+	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION) ||
+	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
+	    !SSL_CTX_set_ciphersuites(ctx, TLS_CIPHER))
+		goto fail;
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
+			      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* fewer read() calls; SSL_has_pending() covers what it buffers */
+	SSL_CTX_set_read_ahead(ctx, 1);
+	if (o->server) {
+		/* no NewSessionTicket: nothing but the handshake and the data */
+		if (!SSL_CTX_set_num_tickets(ctx, 0))
+			goto fail;
+		if (SSL_CTX_use_certificate_chain_file(ctx, o->tls_cert) != 1) {
+			err("--tls-cert %s: cannot load the certificate",
+			    o->tls_cert);
+			goto fail;
+		}
+		if (SSL_CTX_use_PrivateKey_file(ctx, o->tls_key,
+						SSL_FILETYPE_PEM) != 1 ||
+		    SSL_CTX_check_private_key(ctx) != 1) {
+			err("--tls-key %s: cannot load the key or it does not match the certificate",
+			    o->tls_key);
+			goto fail;
+		}
+	} else {
+		if (SSL_CTX_load_verify_locations(ctx, o->tls_ca, NULL) != 1) {
+			err("--tls-ca %s: cannot load the CA certificate(s)",
+			    o->tls_ca);
+			goto fail;
+		}
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	}
+	tls_ctx = ctx;
+	return 0;
+fail:
+	err("TLS setup failed:");
+	ERR_print_errors_cb(tls_print_err, NULL);
+	SSL_CTX_free(ctx);
+	return -1;
+}
+
+/* The handshake, polling on the non-blocking socket until the deadline. */
+static int tls_start(struct conn *c, const struct opts *o)
+{
+	struct pollfd pfd = { .fd = c->fd };
+	SSL *ssl = SSL_new(tls_ctx);
+	int r;
+
+	if (!ssl || !SSL_set_fd(ssl, c->fd)) {
+		err("SSL_new/SSL_set_fd failed");
+		SSL_free(ssl);
+		tls_set_err(c, ERR_peek_error(), "setup");
+		errno = ENOMEM;
+		return -1;
+	}
+	c->priv = ssl;
+	if (o->server)
+		SSL_set_accept_state(ssl);
+	else
+		SSL_set_connect_state(ssl);
+	for (;;) {
+		ERR_clear_error();
+		r = SSL_do_handshake(ssl);
+		if (r == 1)
+			break;
+		if (tls_fail(c, "TLS handshake", r, &pfd.events) >= 0) {
+			/* close_notify during the handshake */
+			tls_set_err(c, 0, "closed_during_handshake");
+			errno = EPROTO;
+			return -1;
+		}
+		if (errno != EAGAIN)
+			return -1;
+		do {
+			r = poll(&pfd, 1, remaining_ms());
+		} while (r < 0 && errno == EINTR);
+		if (r == 0) {
+			err("TLS handshake: timeout after %g s", o->timeout);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (r < 0) {
+			err("poll: %s", strerror(errno));
+			return -1;
+		}
+	}
+	info("TLS handshake done: %s %s", SSL_get_version(ssl),
+	     SSL_get_cipher_name(ssl));
+	return 0;
+}
+
+static ssize_t tls_read(struct conn *c, void *buf, size_t len)
+{
+	size_t n;
+	int r;
+
+	ERR_clear_error();
+	r = SSL_read_ex(c->priv, buf, len, &n);
+	if (r == 1)
+		return n;
+	return tls_fail(c, "SSL_read", r, &c->rd_events);
+}
+
+static ssize_t tls_write(struct conn *c, const void *buf, size_t len)
+{
+	size_t n;
+	int r;
+
+	ERR_clear_error();
+	r = SSL_write_ex(c->priv, buf, len, &n);
+	if (r == 1)
+		return n;
+	if (!tls_fail(c, "SSL_write", r, &c->wr_events)) {
+		/* the peer sent close_notify: it will not read any more */
+		errno = EPIPE;
+		return -1;
+	}
+	return -1;
+}
+
+static size_t tls_pending(struct conn *c)
+{
+	return SSL_pending(c->priv) > 0 || SSL_has_pending(c->priv);
+}
+
+/* close_notify (flushed, polling if needed), then the TCP-level FIN */
+static int tls_shutdown_wr(struct conn *c)
+{
+	struct pollfd pfd = { .fd = c->fd };
+	int r;
+
+	for (;;) {
+		ERR_clear_error();
+		r = SSL_shutdown(c->priv);
+		if (r >= 0)
+			break;
+		if (tls_fail(c, "SSL_shutdown", r, &pfd.events) >= 0 ||
+		    errno != EAGAIN)
+			return -1;
+		do {
+			r = poll(&pfd, 1, remaining_ms());
+		} while (r < 0 && errno == EINTR);
+		if (r <= 0) {
+			err("SSL_shutdown: %s", r ? strerror(errno) : "timeout");
+			errno = r ? errno : ETIMEDOUT;
+			return -1;
+		}
+	}
+	return plain_shutdown_wr(c);
+}
+
+static void tls_close(struct conn *c)
+{
+	SSL_free(c->priv);
+	c->priv = NULL;
+	plain_close(c);
+}
+
+static const struct transport tls_transport = {
+	.name		= "tls",
+	.start		= tls_start,
+	.read		= tls_read,
+	.write		= tls_write,
+	.pending	= tls_pending,
+	.shutdown_wr	= tls_shutdown_wr,
+	.close		= tls_close,
 };
 
 /* ---------------------------------------------------------------- socket */
@@ -458,6 +724,7 @@ static enum result xfer_reset(struct xfer *x)
 	x->eof = false;
 	x->mismatch = false;
 	x->io_errno = 0;
+	x->c.err[0] = '\0';
 	x->sec_up_err = -1;
 	x->sec_end_err = -1;
 	gen_init(&x->sgen, o, o->server);
@@ -622,13 +889,50 @@ static enum result check_expectations(struct xfer *x, enum result res)
 	return RES_OK;
 }
 
+static bool all_sent(const struct xfer *x);
+
+/*
+ * How the transfer itself ended (@res: before any --expect-* check), for
+ * the summary's result= and error=: "completed" (everything sent, every
+ * expected byte received and verified), "corrupted" (the connection ended
+ * normally with all bytes, but they differ from the expected stream or
+ * there are too many) or "aborted" (the connection died, timed out or
+ * ended before all bytes were sent or received).  *@error: the transport's
+ * reason ("ssl:..."), else the errno name, "early_eof" for a clean end
+ * that came too soon, "none" unless aborted.
+ */
+static const char *outcome(const struct xfer *x, enum result res,
+			   const char **error, char *eb, size_t len)
+{
+	const struct opts *o = x->o;
+
+	*error = "none";
+	if (res != RES_ERROR && res != RES_TIMEOUT && all_sent(x) &&
+	    x->recvd >= o->recv_bytes)
+		return x->mismatch || x->recvd > o->recv_bytes ?
+		       "corrupted" : "completed";
+	if (x->c.err[0])
+		*error = x->c.err;
+	else if (x->io_errno)
+		*error = errno_name(x->io_errno, eb, len);
+	else if (res == RES_TIMEOUT)
+		*error = "ETIMEDOUT";
+	else if (x->eof)
+		*error = "early_eof";
+	else
+		*error = "unknown";
+	return "aborted";
+}
+
 /* Print the summary line for @res and return the matching exit code. */
 static int summary(struct xfer *x, enum result res)
 {
 	char tx[2 * EVP_MAX_MD_SIZE + 1], rx[2 * EVP_MAX_MD_SIZE + 1];
-	char sid[2 * MPTCP_SEC_SESSION_ID_MAX + 2], eb[16];
+	char sid[2 * MPTCP_SEC_SESSION_ID_MAX + 2], eb[16], eb2[16];
 	const struct mptcp_sec_info *si = &x->sec_end;
+	const char *result, *error;
 
+	result = outcome(x, res, &error, eb2, sizeof(eb2));
 	res = check_expectations(x, res);
 	xfer_close_files(x);
 	hex_digest(x->sha_tx, tx);
@@ -642,7 +946,8 @@ static int summary(struct xfer *x, enum result res)
 	printf("sec_state_up=%s sec_state=%s suite=0x%02x session_id=%s ",
 	       sec_name(&x->sec_up, x->sec_up_err),
 	       sec_name(si, x->sec_end_err), si->msi_suite, sid);
-	printf("result=%s\n", res_name[res]);
+	printf("transport=%s sha256=%s verdict=%s error=%s result=%s\n",
+	       x->o->tp->name, rx, res_name[res], error, result);
 	fflush(stdout);
 	return res_exit[res];
 }
@@ -736,6 +1041,9 @@ static enum result do_send(struct xfer *x)
 		}
 		x->soff += n;
 		x->sent += n;
+		if (x->timeline && !x->o->recv_bytes)
+			fprintf(x->timeline, "%.6f,%" PRIu64 "\n",
+				now_sec() - x->t_start, x->sent);
 	}
 	return RES_OK;
 }
@@ -785,7 +1093,7 @@ static enum result do_recv(struct xfer *x)
 		if (!x->o->output && !x->mismatch)
 			check_block(x, x->rbuf, n);
 		x->recvd += n;
-		if (x->timeline)
+		if (x->timeline && x->o->recv_bytes)
 			fprintf(x->timeline, "%.6f,%" PRIu64 "\n",
 				now_sec() - x->t_start, x->recvd);
 	}
@@ -802,12 +1110,16 @@ static enum result run_conn(struct xfer *x, int fd)
 	int timeout;
 
 	c->fd = fd;
+	c->priv = NULL;
+	c->err[0] = '\0';
 	c->rd_events = POLLIN;
 	c->wr_events = POLLOUT;
 	report_socket(fd);
 	x->t_start = now_sec();
 	if (c->tp->start && c->tp->start(c, o) < 0) {
-		res = RES_ERROR;
+		res = errno == ETIMEDOUT ? RES_TIMEOUT : RES_ERROR;
+		if (!x->io_errno && errno != ETIMEDOUT)
+			x->io_errno = errno;
 		goto out;
 	}
 	x->sec_up_err = read_sec_info(fd, &x->sec_up);
@@ -1018,8 +1330,16 @@ static const char usage_text[] =
 "  -n, --count N          server: connections to serve (default 1)\n"
 "  -q, --quiet            only the summary line and errors\n"
 "  -v, --verbose          more diagnostics on stderr\n"
-"      --timeline FILE    append 'seconds,total_bytes_received' per read\n"
+"      --timeline FILE    append 'seconds,total_bytes_received' per read; on a\n"
+"                         side that only sends (-r 0): 'seconds,total_bytes_\n"
+"                         written' per write (seconds since the connection)\n"
 "      --ready-file FILE  server: create FILE (holding the port) when listening\n"
+"TLS 1.3 over the connection (OpenSSL, TLS_AES_128_GCM_SHA256 only):\n"
+"      --tls              both ends; a TLS error ends the transfer (aborted)\n"
+"      --tls-cert FILE    server: PEM certificate (chain)\n"
+"      --tls-key FILE     server: PEM private key\n"
+"      --tls-ca FILE      client: PEM CA certificate(s) the server's\n"
+"                         certificate must chain to (its name is not checked)\n"
 "MPTCPsec (set before connect/listen, in this order):\n"
 "      --sec-policy N     MPTCP_SEC_POLICY: 0 off, 1 opportunistic, 2 required\n"
 "      --sec-suites LIST  MPTCP_SEC_SUITES: hex suite bytes, e.g. 23,21\n"
@@ -1030,9 +1350,23 @@ static const char usage_text[] =
 "      --expect-errno E[,E...]  client: succeed only if connect() or the\n"
 "                         connection's I/O fails with one of these errno\n"
 "                         names (e.g. ECONNRESET) before any byte arrived\n"
-"  The summary line has errno=, sec_state_up= (once connected), sec_state=,\n"
-"  suite= and session_id= (at the end; 'unavailable': no MPTCP_SEC_INFO).\n"
 "  -h, --help             this help\n"
+"Summary line (stdout, one per connection, key=value separated by spaces):\n"
+"  role= proto= sent= recv= sent_sha256= recv_sha256= seconds= errno=\n"
+"  sec_state_up= (once connected) sec_state= suite= session_id= (at the end;\n"
+"  'unavailable': no MPTCP_SEC_INFO) transport=plain|tls sha256= (of the\n"
+"  received stream) verdict= (ok, mismatch, short, error, timeout: the exit\n"
+"  status, after --expect-*) and, last, how the transfer itself ended:\n"
+"    result=completed error=none   all bytes sent, all expected bytes\n"
+"                                  received and verified\n"
+"    result=corrupted error=none   all bytes arrived, content differs (or\n"
+"                                  more bytes than expected)\n"
+"    result=aborted error=REASON   the connection died before all bytes:\n"
+"                                  an errno name (ECONNRESET, ETIMEDOUT...),\n"
+"                                  ssl:<openssl reason> (e.g.\n"
+"                                  ssl:decryption_failed_or_bad_record_mac),\n"
+"                                  early_eof or unknown\n"
+"  With --output, 'verified' means counted and hashed only.\n"
 "exit status: 0 ok, 1 data mismatch, wrong byte count or unmet --expect-*,\n"
 "             2 usage error,\n"
 "             3 network/system error, 4 timeout\n";
@@ -1108,7 +1442,8 @@ static void parse_addr(struct opts *o)
 
 enum {
 	OPT_TIMELINE = 256, OPT_READY_FILE, OPT_SEC_KEY, OPT_SEC_POLICY,
-	OPT_SEC_SUITES, OPT_EXPECT_SEC, OPT_EXPECT_ERRNO,
+	OPT_SEC_SUITES, OPT_EXPECT_SEC, OPT_EXPECT_ERRNO, OPT_TLS,
+	OPT_TLS_CERT, OPT_TLS_KEY, OPT_TLS_CA,
 };
 
 static const struct option long_opts[] = {
@@ -1133,6 +1468,10 @@ static const struct option long_opts[] = {
 	{ "sec-suites",	required_argument, NULL, OPT_SEC_SUITES },
 	{ "expect-sec",	required_argument, NULL, OPT_EXPECT_SEC },
 	{ "expect-errno", required_argument, NULL, OPT_EXPECT_ERRNO },
+	{ "tls",	no_argument,	   NULL, OPT_TLS },
+	{ "tls-cert",	required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",	required_argument, NULL, OPT_TLS_KEY },
+	{ "tls-ca",	required_argument, NULL, OPT_TLS_CA },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -1348,6 +1687,18 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		case OPT_EXPECT_ERRNO:
 			parse_expect_errno(o, optarg);
 			break;
+		case OPT_TLS:
+			o->tp = &tls_transport;
+			break;
+		case OPT_TLS_CERT:
+			o->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			o->tls_key = optarg;
+			break;
+		case OPT_TLS_CA:
+			o->tls_ca = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
@@ -1376,6 +1727,15 @@ static void parse_args(struct opts *o, int argc, char **argv)
 	if (o->proto != IPPROTO_MPTCP &&
 	    (o->sec_key_len || o->sec_policy >= 0 || o->sec_nsuites))
 		usage_err("the --sec-* options need --proto mptcp");
+	if (o->tp != &tls_transport &&
+	    (o->tls_cert || o->tls_key || o->tls_ca))
+		usage_err("--tls-cert, --tls-key and --tls-ca need --tls");
+	if (o->tp == &tls_transport && o->server &&
+	    (!o->tls_cert || !o->tls_key || o->tls_ca))
+		usage_err("a --tls server needs --tls-cert and --tls-key (and no --tls-ca)");
+	if (o->tp == &tls_transport && !o->server &&
+	    (!o->tls_ca || o->tls_cert || o->tls_key))
+		usage_err("a --tls client needs --tls-ca (and no --tls-cert/--tls-key)");
 	if (o->pattern && (o->input || o->output))
 		usage_err("--pattern cannot be combined with --input or --output");
 	if (o->input && stat(o->input, &st) < 0)
@@ -1406,6 +1766,8 @@ int main(int argc, char **argv)
 	t_deadline = now_sec() + o.timeout;
 
 	x.c.tp = o.tp;
+	if (o.tp == &tls_transport && tls_init(&o) < 0)
+		return EXIT_USAGE;
 	x.sbuf = malloc(o.wsize);
 	x.rbuf = malloc(o.wsize);
 	x.ebuf = malloc(o.wsize);
@@ -1424,5 +1786,6 @@ int main(int argc, char **argv)
 	free(x.ebuf);
 	EVP_MD_CTX_free(x.sha_tx);
 	EVP_MD_CTX_free(x.sha_rx);
+	SSL_CTX_free(tls_ctx);
 	return ret;
 }
