@@ -47,7 +47,7 @@ attack_rule() {
 	topo_rtr nft delete table inet mptcpsec_attack 2>/dev/null
 	topo_rtr nft -f - <<-EOT
 	table inet mptcpsec_attack {
-		chain fwd {
+		chain atk {
 			type filter hook forward priority mangle; policy accept;
 			iifname "rtr-c1" tcp dport $port $match queue num $ATTACK_QUEUE bypass
 		}
@@ -76,8 +76,9 @@ attack_start() {
 	echo "$pid" > "$TOPO_TMP/$name.nfqpid"
 	topo_wait_for 30 _attack_ready "$name" "$pid" &&
 		grep -q '^nfq: ready' "$TOPO_TMP/$name.nfqout" ||
-		{ echo "attack: helper did not start: $(cat "$TOPO_TMP/$name.nfqout")" >&2; return 1; }
-	attack_rule "$port" "$match"
+		{ echo "attack: helper did not start: $(cat "$TOPO_TMP/$name.nfqout")" >&2
+		  attack_stop "$name"; return 1; }
+	attack_rule "$port" "$match" || { attack_stop "$name"; return 1; }
 }
 
 _attack_forge_ready() {
@@ -216,7 +217,7 @@ _attack_norm() {
 # attack_outcome NAME SIZE
 attack_outcome() {
 	local name=$1 size=$2 c="$TOPO_TMP/$1.cli" s="$TOPO_TMP/$1.srv"
-	local rc rs recv tx rx err comp intact abort
+	local rc rs recv tx rx err e f comp intact abort
 	rc=$(_attack_norm "$(xfer_field result "$c")")
 	rs=$(_attack_norm "$(xfer_field result "$s")")
 	recv=$(xfer_field recv "$s")
@@ -224,10 +225,14 @@ attack_outcome() {
 	[ -n "$tx" ] || tx=$(xfer_field sha256 "$c")
 	rx=$(xfer_field recv_sha256 "$s")
 	[ -n "$rx" ] || rx=$(xfer_field sha256 "$s")
-	err=$(xfer_field error "$c")
-	[ -n "$err" ] || err=$(xfer_field error "$s")
-	[ -n "$err" ] || { e=$(xfer_field errno "$c"); case $e in ''|0|none|-) ;; *) err=$e ;; esac; }
-	[ -n "$err" ] || { e=$(xfer_field errno "$s"); case $e in ''|0|none|-) ;; *) err=$e ;; esac; }
+	# the receiver's reason first (it detects a bad record), then the sender's
+	err=
+	for f in "$s" "$c"; do
+		e=$(xfer_field error "$f")
+		case $e in ''|none) ;; *) err=$e; break ;; esac
+		e=$(xfer_field errno "$f")
+		case $e in ''|0|none|-) ;; *) err=$e; break ;; esac
+	done
 	comp=no intact=no abort=no
 	if [ "${recv:-0}" = "$size" ] && [ "$rs" != aborted ] && [ "$rs" != none ]; then
 		comp=yes
