@@ -8,7 +8,8 @@ results tests/attack_fig9.sh left in RUNDIR/fig9/.
 fig9.csv: mode,seconds,bytes_received (the receiver's timeline; seconds
 since the connection started) followed by one "#"-line per mode with its
 summary.  The plot marks the instant the attacker changed the byte (a
-dotted line per mode, measured from the SYN the attacker saw) and the end
+dotted line per mode, measured from the handshake's last ACK the
+attacker saw, when the server accepts) and the end
 of each run: an X where TLS/MPTCP aborted, a dot where a run completed.
 """
 import os
@@ -91,9 +92,9 @@ def main():
         try:
             tt = float(s.get('tamper_t', ''))
             ax.axvline(tt, color=color, ls=':', lw=1.5)
-            ax.annotate('byte changed\n(%s)' % label, (tt, ys[-1] * 0.1 + 20),
-                        color=color, fontsize=8, rotation=90, ha='right',
-                        va='bottom')
+            ax.annotate(' byte changed (%s)' % label, (tt, 1.0),
+                        xycoords=('data', 'axes fraction'), color=color,
+                        fontsize=8, rotation=90, ha='right', va='top')
         except ValueError:
             pass
     if size:
@@ -102,8 +103,8 @@ def main():
                 va='bottom', fontsize=8)
     ax.set_xlabel('time since the connection started (s)')
     ax.set_ylabel('KB received by the server')
-    ax.set_title('One modified byte on path 1 (Figure 9): 1 MB upload, '
-                 'two subflows')
+    ax.set_title('One modified byte on path 1 (Figure 9): %s upload, '
+                 'two subflows' % ('%d KB' % (size // 1024) if size else ''))
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)

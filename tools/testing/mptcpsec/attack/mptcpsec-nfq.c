@@ -81,7 +81,7 @@ static struct opts o = {
 
 static struct {
 	uint64_t packets, payload, changed, stripped;
-	bool have_isn, have_base, fired, recorded;
+	bool have_isn, have_base, fired, recorded, established;
 	uint32_t isn;
 	uint64_t dsn_base;
 } st;
@@ -353,6 +353,11 @@ static int cb(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		st.isn = s.seq;
 		st.have_isn = true;
 		event("syn t=%.6f seq=%" PRIu32, mono(), s.seq);
+	}
+	if (st.have_isn && !st.established && !(s.flags & 0x02) && (s.flags & 0x10)) {
+		/* the handshake's last ACK: the server accepts now */
+		st.established = true;
+		event("established t=%.6f seq=%" PRIu32, mono(), s.seq);
 	}
 	if (s.has_map && !st.have_base) {
 		/* bytes seen before the first mapping were at offset 0.. */

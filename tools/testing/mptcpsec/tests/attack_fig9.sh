@@ -71,7 +71,10 @@ run_mode() {
 	attack_xfer "$name" "$port" "$m" "$bytes"
 	attack_stop "$name"
 	o=$(attack_outcome "$name" "$bytes")
-	t_syn=$(attack_event "$name" syn t)
+	# time zero: the handshake's last ACK passing the attacker (the server
+	# accepts the connection and starts its timeline right after it)
+	t_syn=$(attack_event "$name" established t)
+	[ -n "$t_syn" ] || t_syn=$(attack_event "$name" syn t)
 	t_fire=$(attack_event "$name" fired t)
 	rel=
 	[ -n "$t_syn" ] && [ -n "$t_fire" ] &&
