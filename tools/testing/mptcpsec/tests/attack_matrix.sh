@@ -129,7 +129,7 @@ row_mpc_strip() {
 	attack_start "$2" "$3" --syn-only -- --strip 0,15 || return 1
 	attack_xfer "$2" "$3" "$1" "$bytes"
 	attack_stop "$2"
-	echo "stripped=$(grep -c '^nfq: strip' "$TOPO_TMP/$2.nfq")"
+	echo "stripped=$(sed -n 's/^nfq: summary .*stripped=\([0-9]*\).*/\1/p' "$TOPO_TMP/$2.nfq")"
 }
 
 # ------------------------------------------------------------------ cells
@@ -144,7 +144,7 @@ nstat_d() {
 # cell ROW MODE: run one cell, its key=value pairs in CELL_LINE (not in a
 # subshell: the control row sets the reset baseline of its mode)
 cell() {
-	local row=$1 m=$2 name="$1_$2" extra o r1 r2 s1 s2 a mpc
+	local row=$1 m=$2 name="$1_$2" extra o r1 r2 s1 s2 a mpc v
 	port=$((port + 1))
 	topo_nstat_snapshot srv "$TOPO_TMP/$name.srv.nstat"
 	topo_nstat_snapshot cli "$TOPO_TMP/$name.cli.nstat"
@@ -159,7 +159,16 @@ cell() {
 	s2=$(nstat_d cli "$name" MPTcpExtSecSubflowReset)
 	a=$(nstat_d srv "$name" MPTcpExtSecAuthFailData)
 	mpc=$(nstat_d srv "$name" MPTcpExtMPCapableSYNRX)
-	local reset=no pd=no mp=yes
+	local reset=no pd=no mp=yes c diag=
+	# for the diagnostics: what the server's stacks did with odd segments
+	for c in TcpInCsumErrors TcpExtTCPOFOQueue TcpExtDelayedACKLost \
+		MPTcpExtDuplicateData MPTcpExtDSSNotMatching MPTcpExtInfiniteMapRx \
+		MPTcpExtMPRstRx MPTcpExtMPRstTx MPTcpExtSecAuthFailOpt \
+		MPTcpExtSecAuthFailCtrl MPTcpExtSecBadRecord; do
+		v=$(nstat_d srv "$name" "$c")
+		[ "${v:-0}" = 0 ] || diag+="$c=$v "
+	done
+	echo "server counters: ${diag:-none of interest}" >> "$TOPO_TMP/$name.diag"
 	# MPTCPsec ends its subflows with resets even without an attack: count
 	# the TCP resets beyond those of the control row ("none") of the mode
 	if [ "$row" = none ]; then
@@ -229,7 +238,7 @@ while IFS='|' read -r row desc; do
 		mpc_strip) notes="MPTCP negotiated: $(attack_kv mptcp "$line")" ;;
 		esac
 		[ "$m" = sec ] && notes+="${notes:+; }sec_state $(attack_kv sec_state "$line"), SecAuthFailData $(attack_kv sec_auth_fail_data "$line")"
-		notes+="; TCP resets $(attack_kv estab_resets "$line")"
+		notes+="${notes:+; }TCP resets $(attack_kv estab_resets "$line")"
 		[ "$m" = sec ] && notes+=", SecSubflowReset $(attack_kv sec_subflow_reset "$line")"
 		err=$(attack_kv error "$line")
 		echo "$row,$m,$(attack_kv completed "$line"),$(attack_kv intact "$line"),$(attack_kv aborted "$line"),$(attack_kv subflows_reset "$line"),$err,\"$notes\"" >> "$csv"
