@@ -26,20 +26,25 @@ say "The same upload runs three times: protected by TLS 1.3 over MPTCP, by"
 say "nothing (plain MPTCP), and by MPTCPsec."
 say ""
 say "booting the MPTCPsec test kernel in QEMU (software emulation, no KVM):"
-say "  this takes 2 to 6 minutes; progress follows"
+say "  this takes 3 to 10 minutes (debug kernel; longer on a busy machine);"
+say "  progress follows"
 
 log=$run/attack_fig9.log
 rm -rf "$run"
 # shellcheck disable=SC2086
 "$here/vm/run-vm.sh" ${VM_OPTS:-} --out "$run" attack_fig9:900 > "$dst/vm.out" 2>&1 &
 vm=$!
-shown=0
+shown=0 booted=0
 while kill -0 "$vm" 2>/dev/null; do
 	sleep 2
-	n=$(grep -c '^demo: running' "$log" 2>/dev/null) || n=0
+	if [ "$booted" = 0 ] && grep -q '^mptcpsec-vm: booted' "$dst/vm.out" 2>/dev/null; then
+		booted=1
+		echo "demo:   [$(( $(date +%s) - start ))s] the VM is up ($(sed -n 's/^mptcpsec-vm: //p' "$dst/vm.out" | head -n1))"
+	fi
+	n=$(grep -c '^demo: \(running\|setting up\)' "$log" 2>/dev/null) || n=0
 	while [ "$shown" -lt "$n" ]; do
 		shown=$((shown + 1))
-		echo "demo:   [$(( $(date +%s) - start ))s] $(grep '^demo: running' "$log" | sed -n "${shown}p" | sed 's/^demo: //')"
+		echo "demo:   [$(( $(date +%s) - start ))s] $(grep '^demo: \(running\|setting up\)' "$log" | sed -n "${shown}p" | sed 's/^demo: //')"
 	done
 done
 wait "$vm"

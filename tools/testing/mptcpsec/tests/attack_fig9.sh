@@ -51,6 +51,7 @@ for m in $modes; do
 	esac
 done
 ktap_begin "$n"
+say "setting up: client, server and router namespaces, two paths"
 mkdir -p "$out"
 rm -f "$out"/*
 
@@ -60,6 +61,13 @@ topo_netem 1 rate "$rate" delay 5ms
 topo_netem 2 rate "$rate" delay 5ms
 topo_exec cli sysctl -q -w net.mptcp.sec_enabled=0
 topo_exec srv sysctl -q -w net.mptcp.sec_enabled=0
+
+# nstat_d cli|srv NAME COUNTER: its increase between the two snapshots
+nstat_d() {
+	awk -v c="$3" 'FNR == NR { if ($1 == c) a = $2; next }
+		$1 == c { b = $2 } END { print b - a }' \
+		"$TOPO_TMP/$2.$1.nstat" "$TOPO_TMP/$2.$1.nstat2"
+}
 
 # run_mode MODE: one transfer under attack; writes $out/MODE.{timeline,summary}
 run_mode() {
@@ -79,11 +87,14 @@ run_mode() {
 	rel=
 	[ -n "$t_syn" ] && [ -n "$t_fire" ] &&
 		rel=$(awk -v a="$t_fire" -v b="$t_syn" 'BEGIN { printf "%.3f", a - b }')
-	auth=$(topo_nstat_delta srv "$TOPO_TMP/$name.srv.nstat" MPTcpExtSecAuthFailData)
-	reset=$(topo_nstat_delta srv "$TOPO_TMP/$name.srv.nstat" MPTcpExtSecSubflowReset)
-	reset=$((reset + $(topo_nstat_delta cli "$TOPO_TMP/$name.cli.nstat" MPTcpExtSecSubflowReset)))
-	p1=$(topo_nstat_delta srv "$TOPO_TMP/$name.srv.nstat" TcpEstabResets)
-	p2=$(topo_nstat_delta cli "$TOPO_TMP/$name.cli.nstat" TcpEstabResets)
+	# one dump per namespace after the run (nstat is slow under TCG)
+	topo_nstat_snapshot srv "$TOPO_TMP/$name.srv.nstat2"
+	topo_nstat_snapshot cli "$TOPO_TMP/$name.cli.nstat2"
+	auth=$(nstat_d srv "$name" MPTcpExtSecAuthFailData)
+	reset=$(( $(nstat_d srv "$name" MPTcpExtSecSubflowReset) +
+		$(nstat_d cli "$name" MPTcpExtSecSubflowReset) ))
+	p1=$(nstat_d srv "$name" TcpEstabResets)
+	p2=$(nstat_d cli "$name" TcpEstabResets)
 	c=$(grep -c . "$TOPO_TMP/$name.timeline" 2>/dev/null || echo 0)
 	cp "$TOPO_TMP/$name.timeline" "$out/$m.timeline" 2>/dev/null || : > "$out/$m.timeline"
 	{
