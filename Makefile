@@ -2,7 +2,8 @@
 #
 # MPTCPsec: the single entry point.  Everything generated goes to build/.
 #
-#   make demo     build, boot and show a two-path MPTCP transfer (main job)
+#   make demo     build, boot, and show one modified byte against TLS over
+#                 MPTCP, plain MPTCP and MPTCPsec (Figure 9; main job)
 #   make check    build, boot and run every test; ends with "N passed, N failed"
 #   make help     all targets
 #
@@ -19,22 +20,23 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 	cpio dwarves ccache sparse qemu-system-x86 iproute2 iputils-ping \
 	nftables iptables tcpdump socat iperf3 mptcpd python3-scapy \
 	python3-cryptography openssl python3-docutils ethtool procps \
-	python3-matplotlib
+	libnetfilter-queue-dev python3-matplotlib
 
 # Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf tools check check-host \
-	check-vm check-upstream-full check-upstream-join demo bench vm-shell clean distclean
+	check-vm check-upstream-full check-upstream-join demo attack bench vm-shell clean distclean
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 	@echo "Other targets:"
 	@echo "  deps                 install missing Debian packages (apt-get)"
 	@echo "  kernel               both kernels: kernel-test (debug) and kernel-perf"
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
+	@echo "  attack               the attack matrix (perf kernel) -> build/attack/matrix.md"
 	@echo "  bench                Figure 8: MPTCP, TLS/MPTCP, MPTCPsec throughput and"
 	@echo "                       AEAD speed (perf kernel; BENCH_SIZE, BENCH_REPEATS)"
 	@echo "  vm-shell             boot the test kernel to a shell"
@@ -79,6 +81,16 @@ check-upstream-join: deps kernel-perf tools
 
 demo: deps kernel-test tools
 	@$(T)/demo.sh
+
+# Every attack of tools/testing/mptcpsec/attack against plain MPTCP, TLS over
+# MPTCP and MPTCPsec; the table goes to build/attack/matrix.{md,csv}.
+attack: deps kernel-perf tools
+	@$(T)/vm/run-vm.sh $(VM_OPTS) --out $(BUILD)/vm/attack \
+		--kernel $(BUILD)/kernel-perf/arch/x86/boot/bzImage \
+		attack_matrix:900; rc=$$?; \
+	mkdir -p $(BUILD)/attack; \
+	cp $(BUILD)/vm/attack/attack/matrix.md $(BUILD)/vm/attack/attack/matrix.csv \
+		$(BUILD)/attack/ && cat $(BUILD)/attack/matrix.md; exit $$rc
 
 # Figures, not tests (Figure 8): plain MPTCP, TLS/MPTCP and MPTCPsec
 # throughput and the in-kernel AEAD speed in one VM run on the perf kernel

@@ -5,6 +5,7 @@
 # the patched test kernel:
 #   build/bin/mptcpsec-xfer          our client/server
 #   build/bin/libmptcpsec-preload.so MPTCPsec for unmodified programs
+#   build/bin/mptcpsec-nfq           the attacker's NFQUEUE helper (attack/)
 #   build/selftests/mptcp/           upstream MPTCP selftests (scripts + binaries)
 set -euo pipefail
 
@@ -27,6 +28,7 @@ make -s -C "$here/xfer" O="$build/bin" UAPI="$repo/include/uapi" \
 
 make -s -C "$here/preload" O="$build/bin" UAPI="$repo/include/uapi" \
 	KHDR_INCLUDES="-isystem $hdr"
+make -s -C "$here/attack" O="$build/bin"
 
 st=$build/selftests/mptcp
 mkdir -p "$st"
@@ -40,4 +42,4 @@ done
 for b in mptcp_connect pm_nl_ctl mptcp_sockopt mptcp_inq; do
 	[ -x "$st/$b" ] || { echo "build-tools: upstream selftest $b was not built" >&2; exit 1; }
 done
-say "tools ready: build/bin/mptcpsec-xfer, build/selftests/mptcp/"
+say "tools ready: build/bin/mptcpsec-xfer, build/bin/mptcpsec-nfq, build/selftests/mptcp/"

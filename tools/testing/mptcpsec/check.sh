@@ -9,7 +9,8 @@
 #          our tests;
 #   perf   the kernel without debugging: upstream's mptcp_connect.sh, which
 #          takes about 5 minutes there and more than 20 under KASAN+lockdep
-#          in TCG.  Its kernel log is scanned for splats all the same.
+#          in TCG, and the attack matrix (21 transfers).  Its kernel log is
+#          scanned for splats all the same.
 #
 #   check.sh                   the default lists
 #   check.sh --upstream-full   every upstream MPTCP selftest (debug kernel)
@@ -28,9 +29,9 @@ vm=$build/vm
 debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120 topo_selftest:600
 	mptcp_two_path:900 sec_sockopt:120 sec_transfer:900 sec_capture:600
 	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
-	sec_tamper:600 sec_pm:900 tls_transfer:300"
-perf_tests="sec_transfer_64M:900 sec_ctrl_forge:1500 upstream_mptcp_connect:1500
-	upstream_mptcp_join:1500"
+	sec_tamper:600 sec_pm:900 tls_transfer:300 attack_fig9:600"
+perf_tests="sec_transfer_64M:900 sec_ctrl_forge:1500 attack_matrix:900
+	upstream_mptcp_connect:1500 upstream_mptcp_join:1500"
 if [ "${1:-}" = --upstream-full ]; then
 	debug_tests="upstream_all:10800"
 	perf_tests=
@@ -83,6 +84,15 @@ if [ -n "$perf_tests" ]; then
 	vm_run "$vm/check-perf" ${VM_OPTS:-} \
 		--kernel "$build/kernel-perf/arch/x86/boot/bzImage" $perf_tests
 fi
+
+# the attack matrix of the last run, as files (build/attack/matrix.{md,csv})
+for d in "$vm/check-debug" "$vm/check-perf"; do
+	if [ -f "$d/attack/matrix.md" ]; then
+		mkdir -p "$build/attack"
+		cp "$d/attack/matrix.md" "$d/attack/matrix.csv" "$build/attack/"
+		echo "# attack matrix: ${build#"$repo"/}/attack/matrix.md"
+	fi
+done
 
 secs=$(( $(date +%s) - start ))
 echo "# tests took $((secs / 60)) min $((secs % 60)) s"

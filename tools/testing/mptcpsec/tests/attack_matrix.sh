@@ -1,0 +1,259 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The attack matrix: every attack of attack/ against plain MPTCP, TLS over
+# MPTCP and MPTCPsec (policy required, AES-128-GCM), one upload of
+# MATRIX_SIZE (default 1M, 4096-byte writes) per cell.
+#
+#   client ==== path 1 (router: the attacker) ==== server
+#          ==== path 2 (direct)               ====
+#
+# For each cell: did the transfer complete, was the data intact, was the
+# connection aborted, were subflows reset (MPTcpExtSecSubflowReset on
+# either end, or more TcpEstabResets than in the mode's no-attack control
+# row: MPTCPsec closes its subflows with resets), plus what the row
+# measures itself (e.g. whether the pattern was visible in the capture).  Results:
+# $MPTCPSEC_OUT/attack/matrix.csv and matrix.md; KTAP: one result per
+# cell, checking the expectations in EXPECT below.
+#
+# Adding a row: write row_NAME MODE CELL PORT (run the transfer under the
+# attack, print extra key=value pairs), add "NAME|description" to ROWS and
+# its expectations to EXPECT.
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/lib/ktap.sh"
+. "$here/lib/topo.sh"
+. "$here/lib/xfer.sh"
+. "$here/attack/attack.sh"
+size=${MATRIX_SIZE:-1M}
+after=${MATRIX_AFTER:-300K}
+modes=${MATRIX_MODES:-plain tls sec}
+out=${MPTCPSEC_OUT:-/tmp}/attack
+port=11000
+case $size in
+*K) bytes=$((${size%K} * 1024)) ;;
+*M) bytes=$((${size%M} * 1024 * 1024)) ;;
+*) bytes=$size ;;
+esac
+pattern=$(tr -dc a-z < /dev/urandom | head -c 61)
+
+# name|what the attacker on path 1 does
+ROWS="none|no attack (control)
+eavesdrop|passive capture on path 1; is the sent pattern visible?
+modify|XOR one payload byte of one segment after $after of the connection
+inject|forged segment (attacker bytes, live seq and DSS) ahead of the genuine one
+replay|an earlier data segment's payload re-sent with the current seq and DSS
+mpc_strip|MP_CAPABLE (and MP_SEC) removed from the SYN
+rst|forged RST with the live seq on path 1"
+[ -z "${MATRIX_ROWS_EXTRA:-}" ] || ROWS+=$'\n'$MATRIX_ROWS_EXTRA
+[ -n "${MATRIX_ONLY:-}" ] && ROWS=$(grep -E "^(${MATRIX_ONLY// /|})\|" <<< "$ROWS")
+
+# row mode key=value...: what the cell must show (checked in KTAP).
+# MPTCPsec must never lose the connection nor deliver a changed byte; the
+# baselines must keep showing their failure.
+EXPECT="none plain completed=yes intact=yes
+none tls completed=yes intact=yes
+none sec completed=yes intact=yes sec_state=secured
+eavesdrop plain plaintext=yes
+eavesdrop tls plaintext=no completed=yes intact=yes
+eavesdrop sec plaintext=no completed=yes intact=yes sec_state=secured
+modify plain completed=yes intact=no
+modify tls aborted=yes intact=no
+modify sec completed=yes intact=yes subflows_reset=yes sec_state=secured
+inject plain intact=no
+inject tls aborted=yes intact=no
+inject sec completed=yes intact=yes subflows_reset=yes sec_state=secured
+replay plain intact=no
+replay tls aborted=yes intact=no
+replay sec completed=yes intact=yes subflows_reset=yes sec_state=secured
+mpc_strip plain completed=yes intact=yes mptcp=no
+mpc_strip tls completed=yes intact=yes mptcp=no
+mpc_strip sec plaintext_delivered=no
+rst plain completed=yes intact=yes
+rst tls completed=yes intact=yes
+rst sec completed=yes intact=yes sec_state=secured
+${MATRIX_EXPECT_EXTRA:-}"
+
+# ------------------------------------------------------------------ rows
+
+row_none() {
+	attack_xfer "$2" "$3" "$1" "$bytes"
+}
+
+row_eavesdrop() {
+	local cap r
+	cap=$(attack_capture_start "$2" "$3") || return 1
+	attack_xfer "$2" "$3" "$1" "$bytes" -k "$pattern" -- -k "$pattern"
+	attack_capture_stop "$cap"
+	r=$(/usr/bin/python3 "$here/lib/pcap_tcp.py" scan "$pattern" "$TOPO_TMP/$2.pcap")
+	echo "$r" >&2
+	if [ "$(attack_kv hits "$r")" -gt 0 ] 2>/dev/null; then
+		echo "plaintext=yes"
+	else
+		echo "plaintext=no"
+	fi
+	echo "capture=$(attack_kv payload_bytes "$r")B"
+}
+
+row_modify() {
+	attack_start "$2" "$3" -- --after-dsn "$after" --flip 100 || return 1
+	attack_xfer "$2" "$3" "$1" "$bytes"
+	attack_stop "$2"
+	echo "fired=$(attack_fired "$2")"
+}
+
+# _row_forge MODE CELL PORT FORGE [NFQ-ARGS]: hold a segment, forge one
+_row_forge() {
+	local m=$1 cell=$2 p=$3 what=$4
+	shift 4
+	attack_start "$cell" "$p" -- --after-dsn "$after" --hold "$TOPO_TMP/$cell.hold" "$@" || return 1
+	attack_forge "$cell" "$what" || return 1
+	attack_xfer "$cell" "$p" "$m" "$bytes"
+	attack_stop "$cell"
+	cat "$TOPO_TMP/$cell.forge" >&2
+	echo "fired=$(attack_fired "$cell") forged=$(grep -c '^attack: .* sent' "$TOPO_TMP/$cell.forge")"
+}
+
+row_inject() {
+	_row_forge "$1" "$2" "$3" inject
+}
+
+row_replay() {
+	_row_forge "$1" "$2" "$3" replay --record-at 50K
+}
+
+row_rst() {
+	_row_forge "$1" "$2" "$3" rst
+}
+
+row_mpc_strip() {
+	attack_start "$2" "$3" --syn-only -- --strip 0,15 || return 1
+	attack_xfer "$2" "$3" "$1" "$bytes"
+	attack_stop "$2"
+	echo "stripped=$(sed -n 's/^nfq: summary .*stripped=\([0-9]*\).*/\1/p' "$TOPO_TMP/$2.nfq")"
+}
+
+# ------------------------------------------------------------------ cells
+
+# nstat_d cli|srv CELL COUNTER: its increase between the two snapshots
+nstat_d() {
+	awk -v c="$3" 'FNR == NR { if ($1 == c) a = $2; next }
+		$1 == c { b = $2 } END { print b - a }' \
+		"$TOPO_TMP/$2.$1.nstat" "$TOPO_TMP/$2.$1.nstat2"
+}
+
+# cell ROW MODE: run one cell, its key=value pairs in CELL_LINE (not in a
+# subshell: the control row sets the reset baseline of its mode)
+cell() {
+	local row=$1 m=$2 name="$1_$2" extra o r1 r2 s1 s2 a mpc v
+	port=$((port + 1))
+	topo_nstat_snapshot srv "$TOPO_TMP/$name.srv.nstat"
+	topo_nstat_snapshot cli "$TOPO_TMP/$name.cli.nstat"
+	extra=$("row_$row" "$m" "$name" "$port" 2>"$TOPO_TMP/$name.diag" | tr '\n' ' ')
+	o=$(attack_outcome "$name" "$bytes")
+	# one dump per namespace after the transfer (nstat is slow under TCG)
+	topo_nstat_snapshot srv "$TOPO_TMP/$name.srv.nstat2"
+	topo_nstat_snapshot cli "$TOPO_TMP/$name.cli.nstat2"
+	r1=$(nstat_d srv "$name" TcpEstabResets)
+	r2=$(nstat_d cli "$name" TcpEstabResets)
+	s1=$(nstat_d srv "$name" MPTcpExtSecSubflowReset)
+	s2=$(nstat_d cli "$name" MPTcpExtSecSubflowReset)
+	a=$(nstat_d srv "$name" MPTcpExtSecAuthFailData)
+	mpc=$(nstat_d srv "$name" MPTcpExtMPCapableSYNRX)
+	local reset=no pd=no mp=yes c diag=
+	# for the diagnostics: what the server's stacks did with odd segments
+	for c in TcpInCsumErrors TcpExtTCPOFOQueue TcpExtDelayedACKLost \
+		MPTcpExtDuplicateData MPTcpExtDSSNotMatching MPTcpExtInfiniteMapRx \
+		MPTcpExtMPRstRx MPTcpExtMPRstTx MPTcpExtSecAuthFailOpt \
+		MPTcpExtSecAuthFailCtrl MPTcpExtSecBadRecord; do
+		v=$(nstat_d srv "$name" "$c")
+		[ "${v:-0}" = 0 ] || diag+="$c=$v "
+	done
+	echo "server counters: ${diag:-none of interest}" >> "$TOPO_TMP/$name.diag"
+	# MPTCPsec ends its subflows with resets even without an attack: count
+	# the TCP resets beyond those of the control row ("none") of the mode
+	if [ "$row" = none ]; then
+		eval "base_resets_$m=$((r1 + r2))"
+	fi
+	local base="base_resets_$m"
+	[ $((r1 + r2)) -gt "${!base:-0}" ] && reset=yes
+	[ $((s1 + s2)) -gt 0 ] && reset=yes
+	[ "${mpc:-0}" -gt 0 ] || mp=no
+	# data accepted by the application without MPTCPsec securing it
+	if [ "$m" = sec ] && [ "$(attack_kv recv "$o")" != 0 ] &&
+	   [ "$(attack_kv sec_state "$o")" != secured ]; then
+		pd=yes
+	fi
+	CELL_LINE="row=$row mode=$m $o subflows_reset=$reset plaintext_delivered=$pd"
+	CELL_LINE+=" mptcp=$mp estab_resets=$((r1 + r2)) sec_subflow_reset=$((s1 + s2))"
+	CELL_LINE+=" sec_auth_fail_data=${a:-0} $extra"
+}
+
+# check ROW MODE LINE: the expectations of EXPECT for the cell
+check() {
+	local want k v got bad=
+	want=$(awk -v r="$1" -v m="$2" '$1 == r && $2 == m { $1 = $2 = ""; print }' <<< "$EXPECT")
+	for kv in $want; do
+		k=${kv%%=*} v=${kv#*=}
+		got=$(attack_kv "$k" "$3")
+		[ "$got" = "$v" ] || bad+="$k=${got:-?} (expected $v) "
+	done
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+
+md_yn() { case $1 in yes) echo "yes" ;; no) echo "no" ;; *) echo "${1:--}" ;; esac; }
+
+nrows=$(grep -c . <<< "$ROWS")
+nmodes=$(wc -w <<< "$modes")
+ktap_begin $((nrows * nmodes))
+mkdir -p "$out"
+csv=$out/matrix.csv md=$out/matrix.md
+echo "attack,mode,completed,intact,aborted,subflows_reset,error,notes" > "$csv"
+{
+	echo "| attack | mode | completed | data intact | aborted | subflows reset | notes |"
+	echo "|---|---|---|---|---|---|---|"
+} > "$md"
+
+topo_setup --paths 2 --router-paths "1" || { ktap_diag "topology setup failed"; exit 1; }
+topo_mptcp_endpoints --client-subflow
+topo_netem 1 rate "${MATRIX_RATE:-50mbit}"
+topo_netem 2 rate "${MATRIX_RATE:-50mbit}"
+topo_exec cli sysctl -q -w net.mptcp.sec_enabled=0
+topo_exec srv sysctl -q -w net.mptcp.sec_enabled=0
+
+while IFS='|' read -r row desc; do
+	[ -n "$row" ] || continue
+	ktap_diag "attack $row: $desc"
+	for m in $modes; do
+		if ! attack_mode_ok "$m"; then
+			ktap_skip "${row}_$m" "mptcpsec-xfer has no --tls"
+			echo "$row,$m,,,,,,skipped: no --tls in mptcpsec-xfer" >> "$csv"
+			continue
+		fi
+		t0=$SECONDS
+		cell "$row" "$m"
+		line=$CELL_LINE
+		notes=
+		case $row in
+		eavesdrop) notes="plaintext visible: $(attack_kv plaintext "$line")" ;;
+		mpc_strip) notes="MPTCP negotiated: $(attack_kv mptcp "$line")" ;;
+		esac
+		[ "$m" = sec ] && notes+="${notes:+; }sec_state $(attack_kv sec_state "$line"), SecAuthFailData $(attack_kv sec_auth_fail_data "$line")"
+		notes+="${notes:+; }TCP resets $(attack_kv estab_resets "$line")"
+		[ "$m" = sec ] && notes+=", SecSubflowReset $(attack_kv sec_subflow_reset "$line")"
+		err=$(attack_kv error "$line")
+		echo "$row,$m,$(attack_kv completed "$line"),$(attack_kv intact "$line"),$(attack_kv aborted "$line"),$(attack_kv subflows_reset "$line"),$err,\"$notes\"" >> "$csv"
+		echo "| $row | $(attack_mode_name "$m") | $(md_yn "$(attack_kv completed "$line")") | $(md_yn "$(attack_kv intact "$line")") | $(md_yn "$(attack_kv aborted "$line")")${err:+ ($err)} | $(md_yn "$(attack_kv subflows_reset "$line")") | $notes |" |
+			sed 's/ (none)//' >> "$md"
+		diag="$line took=$((SECONDS - t0))s"$'\n'"$(cat "$TOPO_TMP/${row}_$m.diag" 2>/dev/null)"
+		diag+=$'\n'"$(cat "$TOPO_TMP/${row}_$m.cli" "$TOPO_TMP/${row}_$m.srv" "$TOPO_TMP/${row}_$m.nfq" 2>/dev/null)"
+		if bad=$(check "$row" "$m" "$line"); then
+			ktap_diag "$diag"
+			ktap_ok "${row}_$m"
+		else
+			ktap_not_ok "${row}_$m" "$bad"$'\n'"$diag"
+		fi
+	done
+done <<< "$ROWS"
+cat "$md"
+topo_cleanup
+ktap_end
