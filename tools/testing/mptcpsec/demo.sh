@@ -81,8 +81,8 @@ fi
 if [ "$(kv completed "$s/sec.summary")" = yes ] && [ "$(kv intact "$s/sec.summary")" = yes ]; then
 	say "  MPTCPsec: the upload COMPLETED and every byte is intact (sha256 equal)."
 	say "    The server rejected the forged record (MPTcpExtSecAuthFailData=$(kv SecAuthFailData "$s/sec.summary")),"
-	say "    reset only the subflow on path 1 (MPTcpExtSecSubflowReset=$(kv SecSubflowReset "$s/sec.summary")) and the"
-	say "    data was sent again over path 2.  The application never noticed."
+	say "    reset only the subflow on path 1 (MPTcpExtSecSubflowReset=$(kv SecSubflowReset "$s/sec.summary")); the"
+	say "    connection carried on over path 2.  The application never noticed."
 else
 	say "  MPTCPsec: unexpected outcome: $(cat "$s/sec.summary")"
 	rc=1
