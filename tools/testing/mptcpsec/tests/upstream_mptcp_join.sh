@@ -41,7 +41,9 @@ failc=$(grep -o '\[fail\]' <<< "$out" | wc -l)
 skipc=$(grep -o '\[skip\]' <<< "$out" | wc -l)
 tests=$(grep -cE '^ *[0-9]+ ' <<< "$out")
 failed=$(sed -n 's/^ *\([0-9]*\) failure(s) has(ve) been detected.*/\1/p' <<< "$out" | tail -n1)
-ktap_diag "$(grep -E '^ *[0-9]+ |\[fail\]' <<< "$out" | tail -n 80)"
+# the whole output next to the test log; here the tests with a failed check
+[ -n "${MPTCPSEC_OUT:-}" ] && echo "$out" > "$MPTCPSEC_OUT/$name.out"
+ktap_diag "$(awk '/^ *[0-9]+ / { t = $0 } /\[fail\]/ && t != "" { print t; t = "" }' <<< "$out" | cut -c1-45)"
 summary="$tests tests (${failed:-0} failed), checks: $okc ok, $failc fail, $skipc skip; exit $rc"
 ktap_diag "mptcp_join.sh $args: $summary"
 if [ "$name" = mptcp_join_sh_sec ]; then
