@@ -16,9 +16,9 @@
 #                                                      records, subflows go
 # Userspace PM (pm_nl_ctl, as upstream's userspace_pm.sh), server side:
 #   ann / rem (ADD_ADDR / RM_ADDR in control records, the client joins and
-#   leaves).  Not covered yet: csf / dsf / set (a server-initiated subflow
-#   needs the client-side listener of "pm_nl_ctl listen", which did not
-#   appear in this topology).
+#   leaves), then csf / set flags backup / dsf (a server-initiated subflow,
+#   which the client accepts on the listener "pm_nl_ctl listen" puts on its
+#   address and port; MP_PRIO from the server; the subflow removed).
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
@@ -27,7 +27,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 PM_NL_CTL=${BUILD:-$(cd "$here/../../.." && pwd)/build}/selftests/mptcp/pm_nl_ctl
 size=${MPTCPSEC_PM_SIZE:-32M}
 
-ktap_begin 13
+ktap_begin 16
 
 topo_setup --paths 3 || { ktap_diag "topology setup failed"; exit 1; }
 for i in 1 2 3; do topo_netem "$i" rate 4mbit || exit 1; done
@@ -123,15 +123,32 @@ topo_nstat_reset cli
 topo_nstat_reset srv
 if start_upload upm; then
 	tok=$(sed -n 's/.*type:1,token:\([0-9]*\),.*/\1/p' "$TOPO_TMP/events" | head -n1)
-	ktap_diag "server token '$tok'"
+	cport=$(topo_exec cli ss -tnH state established "( dport = :$port )" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n1)
+	ktap_diag "server token '$tok', client port '$cport'"
 
 	topo_exec srv "$PM_NL_CTL" ann "$(topo_srv_addr 2)" token "$tok" id 12 dev srv-p2
 	check upm_ann_joined nsub_is srv "$port" 2
 	topo_exec srv "$PM_NL_CTL" rem token "$tok" id 12
 	check upm_rem_removed nsub_is srv "$port" 1
+
+	# as userspace_pm.sh: the client listens where the server joins
+	topo_bg cli "$TOPO_TMP/listen" "$PM_NL_CTL" listen "$(topo_cli_addr 1)" "$cport" > /dev/null
+	topo_wait_for 10 eval "topo_exec cli ss -ltnH 'sport = :$cport' | grep -q ."
+	topo_exec srv "$PM_NL_CTL" csf lip "$(topo_srv_addr 3)" lid 23 \
+		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
+	check upm_csf_server_subflow nsub_is srv "$port" 2
+	sport=$(topo_exec srv ss -tnH state established "( src $(topo_srv_addr 3) )" |
+		awk '{ print $3 }' | sed 's/.*://' | head -n1)
+	topo_exec srv "$PM_NL_CTL" set "$(topo_srv_addr 3)" port "$sport" \
+		flags backup token "$tok" rip "$(topo_cli_addr 1)" rport "$cport"
+	check upm_set_backup_mp_prio grown cli MPTcpExtMPPrioRx 1
+	topo_exec srv "$PM_NL_CTL" dsf lip "$(topo_srv_addr 3)" lport "$sport" \
+		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
+	check upm_dsf_removed nsub_is srv "$port" 1
 	finish upm
 else
-	for i in $(seq 3); do ktap_not_ok "upm_$i" "upload did not start"; done
+	for i in $(seq 6); do ktap_not_ok "upm_$i" "upload did not start"; done
 fi
 
 ktap_end

@@ -626,8 +626,10 @@ static int setup_socket(const struct opts *o)
 		    strerror(errno));
 		return -1;
 	}
-	if (o->server &&
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+	/* the client too: a path manager may listen on the client's address
+	 * and port for subflows the server opens (pm_nl_ctl listen)
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
 		err("setsockopt(SO_REUSEADDR): %s", strerror(errno));
 		goto fail;
 	}
