@@ -40,6 +40,11 @@ nsub() {
 		"( dport = :$2 or sport = :$2 )" | wc -l
 }
 nsub_is() { [ "$(nsub "$1" "$2")" = "$3" ]; }
+# a subflow the server opens has neither end on the listening port: count
+# the server's subflows towards the client's port instead
+nsub_to_is() {
+	[ "$(topo_exec "$1" ss -tnH state established "( dport = :$2 )" | wc -l)" = "$3" ]
+}
 grown() { [ "$(topo_nstat "$1" "$2")" -ge "$3" ]; }
 
 # check NAME CMD...: one KTAP result, waiting up to 60 s for CMD
@@ -137,7 +142,7 @@ if start_upload upm; then
 	topo_wait_for 10 eval "topo_exec cli ss -ltnH 'sport = :$cport' | grep -q ."
 	topo_exec srv "$PM_NL_CTL" csf lip "$(topo_srv_addr 3)" lid 23 \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
-	check upm_csf_server_subflow nsub_is srv "$port" 2
+	check upm_csf_server_subflow nsub_to_is srv "$cport" 2
 	sport=$(topo_exec srv ss -tnH state established "( src $(topo_srv_addr 3) )" |
 		awk '{ print $3 }' | sed 's/.*://' | head -n1)
 	topo_exec srv "$PM_NL_CTL" set "$(topo_srv_addr 3)" port "$sport" \
@@ -145,7 +150,7 @@ if start_upload upm; then
 	check upm_set_backup_mp_prio grown cli MPTcpExtMPPrioRx 1
 	topo_exec srv "$PM_NL_CTL" dsf lip "$(topo_srv_addr 3)" lport "$sport" \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
-	check upm_dsf_removed nsub_is srv "$port" 1
+	check upm_dsf_removed nsub_to_is srv "$cport" 1
 	finish upm
 else
 	for i in $(seq 6); do ktap_not_ok "upm_$i" "upload did not start"; done
