@@ -448,13 +448,27 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "q:h", lo, NULL)) != -1) {
 		switch (c) {
-		case 'q': o.queue = num(optarg); break;
-		case 'D': o.after_dsn = num(optarg); break;
-		case 'A': o.after = num(optarg); break;
-		case 'f': o.flip = num(optarg); break;
-		case 'H': o.hold_dir = optarg; break;
-		case 'R': o.record_at = num(optarg); break;
-		case 'e': o.events = optarg; break;
+		case 'q':
+			o.queue = num(optarg);
+			break;
+		case 'D':
+			o.after_dsn = num(optarg);
+			break;
+		case 'A':
+			o.after = num(optarg);
+			break;
+		case 'f':
+			o.flip = num(optarg);
+			break;
+		case 'H':
+			o.hold_dir = optarg;
+			break;
+		case 'R':
+			o.record_at = num(optarg);
+			break;
+		case 'e':
+			o.events = optarg;
+			break;
 		case 's':
 			list = strdup(optarg);
 			for (tok = strtok_r(list, ",", &save); tok;
