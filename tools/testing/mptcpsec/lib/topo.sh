@@ -1244,9 +1244,12 @@ topo_capture_start()
 	log="$TOPO_TMP/tcpdump.$path.$side.$RANDOM.log"
 	# -Z root: Debian's tcpdump would otherwise drop to user "tcpdump",
 	# which may not be allowed to write FILE
+	# -B: a large kernel buffer (KiB), or a loaded TCG guest drops
+	# packets before tcpdump reads them (seen in CI: a third of a path)
 	# double fork, see _topo_bg_wrapper
 	pid=$( (ip netns exec "$ns" tcpdump -Z root -U --immediate-mode -n -i "$dev" \
-		-w "$file" "$@" > "$log" 2>&1 < /dev/null & echo "$!") )
+		-B "${TOPO_CAPTURE_BUF_KB:-32768}" -w "$file" "$@" > "$log" 2>&1 < /dev/null &
+		echo "$!") )
 	[ -n "$pid" ] || { _topo_err "could not start tcpdump"; return 1; }
 	echo "$pid" >> "$TOPO_TMP/pids"
 	echo "$pid $file $log" >> "$TOPO_TMP/captures"
