@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/mptcp_sec.h>
+#include "../include/mptcpsec_hex.h"
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP	262
@@ -27,35 +28,6 @@
 #ifndef SOL_MPTCP
 #define SOL_MPTCP	284
 #endif
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* 0, or -EINVAL for a malformed MPTCPSEC_KEY */
-static int parse_key(const char *hex, unsigned char *key, size_t *len)
-{
-	size_t n = strlen(hex), i;
-
-	if (n % 2 || n / 2 > MPTCP_SEC_KEY_MAX_LEN)
-		return -EINVAL;
-	for (i = 0; i < n / 2; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		key[i] = hi << 4 | lo;
-	}
-	*len = n / 2;
-	return 0;
-}
 
 static int secure(int fd)
 {
@@ -68,7 +40,7 @@ static int secure(int fd)
 
 	if (!hex)
 		return 0;
-	err = -parse_key(hex, key, &len);
+	err = mptcpsec_hex_decode(hex, key, sizeof(key), &len) ? EINVAL : 0;
 	if (!err &&
 	    setsockopt(fd, SOL_MPTCP, MPTCP_SEC_POLICY, &policy, sizeof(policy)))
 		err = errno;

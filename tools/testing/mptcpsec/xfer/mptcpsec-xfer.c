@@ -43,6 +43,7 @@
  */
 #ifdef HAVE_MPTCP_SEC_H
 #include <linux/mptcp_sec.h>
+#include "../include/mptcpsec_hex.h"
 #else
 #define MPTCP_SEC_KEY		64
 #define MPTCP_SEC_POLICY	65
@@ -1478,36 +1479,12 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void parse_sec_key(struct opts *o, const char *s)
 {
-	size_t n = strlen(s), i;
-	int hi, lo;
-
-	if (!n || n % 2 || n / 2 > sizeof(o->sec_key))
-		goto bad;
-	for (i = 0; i < n / 2; i++) {
-		hi = hex_nibble(s[2 * i]);
-		lo = hex_nibble(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			goto bad;
-		o->sec_key[i] = hi << 4 | lo;
-	}
-	o->sec_key_len = n / 2;
-	return;
-bad:
-	usage_err("bad --sec-key value '%s': expected 1 to %zu bytes in hex",
-		  s, sizeof(o->sec_key));
+	if (mptcpsec_hex_decode(s, o->sec_key, sizeof(o->sec_key),
+				&o->sec_key_len))
+		usage_err("bad --sec-key value '%s': expected 1 to %zu bytes in hex",
+			  s, sizeof(o->sec_key));
 }
 
 /* "23,21": hex suite bytes, passed to the kernel as given */
@@ -1519,7 +1496,7 @@ static void parse_sec_suites(struct opts *o, const char *s)
 
 	o->sec_nsuites = 0;
 	do {
-		if (hex_nibble(*p) < 0 ||
+		if (mptcpsec_hex_nibble(*p) < 0 ||
 		    o->sec_nsuites == sizeof(o->sec_suites))
 			goto bad;
 		v = strtoul(p, &end, 16);
