@@ -77,19 +77,24 @@ ${MATRIX_EXPECT_EXTRA:-}"
 # genuine segment while attack.py builds the forgery (30-250 ms under TCG),
 # and MPTCP may meanwhile deliver the same data-level range over path 2
 # (the server then drops the forgery as old data: MPTcpExtDuplicateData or
-# TcpExtDelayedACKLost).  Two things narrow the race: during these rows
-# the client's routes carry rto_min MATRIX_RTO_MIN (2s), so neither the
-# subflow nor MPTCP's own timer (it follows the subflows') resends the held
-# range before the forgery is out, even on a loaded CI host; and such a
-# cell is run again, up to MATRIX_TRIES (4) times, until its expectation
-# shows the forgery landed.  MPTCPsec must complete intact on every attempt.
+# TcpExtDelayedACKLost).  The held range becomes the oldest unacknowledged
+# data of the connection, and MPTCP resends it on another subflow when its
+# retransmission timer fires, which follows the subflows' timers: the tail
+# loss probe (2 RTT) and the RTO.  So during these rows the client has no
+# tail loss probe (net.ipv4.tcp_early_retrans=0) and its routes carry
+# rto_min MATRIX_RTO_MIN (2s); and such a cell is run again, up to
+# MATRIX_TRIES (4) times, until its expectation shows the forgery landed.
+# MPTCPsec must complete intact on every attempt.
 RACY_ROWS="inject replay"
 
-# client_rto_min set|restore: add rto_min to every unicast route of the
-# client (both families, all tables), or put the saved routes back
-client_rto_min() {
+# client_slow_timers set|restore: no tail loss probe on the client, and
+# rto_min on every unicast route of it (both families, all tables); or
+# put the saved routes and the sysctl back
+client_slow_timers() {
 	local f=$TOPO_TMP/cli.routes r fam
 	if [ "$1" = set ]; then
+		topo_cli sysctl -n net.ipv4.tcp_early_retrans > "$TOPO_TMP/cli.er"
+		topo_cli sysctl -q -w net.ipv4.tcp_early_retrans=0
 		: > "$f"
 		for fam in -4 -6; do
 			topo_cli ip "$fam" route show table all |
@@ -102,6 +107,7 @@ client_rto_min() {
 				echo "rto_min not set on: $r" >&2
 		done < "$f"
 	else
+		topo_cli sysctl -q -w "net.ipv4.tcp_early_retrans=$(cat "$TOPO_TMP/cli.er")"
 		while read -r fam r; do
 			# shellcheck disable=SC2086
 			topo_cli ip "$fam" route replace $r
@@ -268,7 +274,7 @@ while IFS='|' read -r row desc; do
 		t0=$SECONDS
 		tries=1 try=0 retry_diag=
 		case " $RACY_ROWS " in
-		*" $row "*) tries=${MATRIX_TRIES:-4}; client_rto_min set ;;
+		*" $row "*) tries=${MATRIX_TRIES:-4}; client_slow_timers set ;;
 		esac
 		while :; do
 			try=$((try + 1))
@@ -285,7 +291,7 @@ while IFS='|' read -r row desc; do
 			retry_diag+="attempt $try: the forgery did not land ($bad), again: $line"$'\n'
 			retry_diag+="$(cat "$TOPO_TMP/${row}_$m.diag" 2>/dev/null)"$'\n'
 		done
-		[ "$tries" = 1 ] || client_rto_min restore
+		[ "$tries" = 1 ] || client_slow_timers restore
 		notes=
 		case $row in
 		eavesdrop) notes="plaintext visible: $(attack_kv plaintext "$line")" ;;
