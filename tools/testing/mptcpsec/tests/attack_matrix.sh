@@ -272,9 +272,9 @@ while IFS='|' read -r row desc; do
 			continue
 		fi
 		t0=$SECONDS
-		tries=1 try=0 retry_diag=
+		tries=1 try=0 retry_diag= racy=0
 		case " $RACY_ROWS " in
-		*" $row "*) tries=${MATRIX_TRIES:-4}; client_slow_timers set ;;
+		*" $row "*) racy=1 tries=${MATRIX_TRIES:-4}; client_slow_timers set ;;
 		esac
 		while :; do
 			try=$((try + 1))
@@ -291,7 +291,7 @@ while IFS='|' read -r row desc; do
 			retry_diag+="attempt $try: the forgery did not land ($bad), again: $line"$'\n'
 			retry_diag+="$(cat "$TOPO_TMP/${row}_$m.diag" 2>/dev/null)"$'\n'
 		done
-		[ "$tries" = 1 ] || client_slow_timers restore
+		[ "$racy" = 0 ] || client_slow_timers restore
 		notes=
 		case $row in
 		eavesdrop) notes="plaintext visible: $(attack_kv plaintext "$line")" ;;

@@ -277,14 +277,12 @@ for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 	# TCG, and a SYN that comes after the transfer ended finds no
 	# listener (a plain TCP reset, nothing counted).
 	name=${mode}_join_token
-	size0=$size size=${MPTCPSEC_FORGE_JOIN_SIZE:-64M}
-	if start "$mode" "$name" up; then
+	if size=${MPTCPSEC_FORGE_JOIN_SIZE:-64M} start "$mode" "$name" up; then
 		topo_rtr $FORGE join "$TOPO_TMP/join.$mode.pcap" "$(topo_cli_addr 2)" \
 			"$(topo_srv_addr 2)" "$port" rtr-s2 2>&1 | sed 's/^/# /'
 		wait_grown srv MPTcpExtMPJoinNoTokenFound 1
 		ktap_diag "listener after the forged JOIN: $(topo_exec srv ss -Hltn "( sport = :$port )" | wc -l)"
 	fi
-	size=$size0
 	finish
 	if [ "$mode" = plain ]; then
 		verdict plain_join_stale_token_refused eval 'grown srv MPTcpExtMPJoinNoTokenFound 1 && intact'

@@ -44,8 +44,8 @@ if spid=$(xfer_server down "$port" -r "$size" --sec-key "$SEC_KEY" \
 		# is slow in a loaded TCG guest (KASAN: a second or more), and
 		# a snapshot taken apart from the link change could come after
 		# the end of the upload
-		p2_0=$(topo_cli sh -c "cat /sys/class/net/cli-p2/statistics/tx_bytes &&
-			ip link set cli-p1 down")
+		p2_0=$(topo_cli sh -c "cat /sys/class/net/$(topo_cli_if 2)/statistics/tx_bytes &&
+			ip link set $(topo_cli_if 1) down")
 		down_at=$(tail -n1 "$TOPO_TMP/timeline")
 		down_at=${down_at#*,}
 	fi
@@ -65,10 +65,10 @@ else
 fi
 
 # the link went down before the end, and path 2 carried the rest: at least
-# half of what the server still lacked then (path 1's queue in the router
-# may deliver some of it after the link went down)
+# half of what the server still lacked then (a margin for what path 1 had
+# already delivered but the server's timeline did not show yet)
 p2=
-[ -z "${p2_0:-}" ] || p2=$(($(topo_if_bytes cli cli-p2 tx) - p2_0))
+[ -z "${p2_0:-}" ] || p2=$(($(topo_if_bytes cli "$(topo_cli_if 2)" tx) - p2_0))
 if [ -n "$down_at" ] && [ "$down_at" -lt "$bytes" ] &&
    [ "${p2:-0}" -ge $(((bytes - down_at) / 2)) ] &&
    [ "$ok" = 0 ]; then
