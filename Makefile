@@ -25,7 +25,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 # Extra options for run-vm.sh, e.g. VM_OPTS=--kvm
 VM_OPTS ?=
 
-.PHONY: help deps kernel kernel-test kernel-perf tools check check-host \
+.PHONY: help deps kernel kernel-test kernel-perf kernel-nosec tools check check-host \
 	check-vm check-upstream-full check-upstream-join demo attack bench vm-shell clean distclean
 
 help:
@@ -33,6 +33,7 @@ help:
 	@echo "Other targets:"
 	@echo "  deps                 install missing Debian packages (apt-get)"
 	@echo "  kernel               both kernels: kernel-test (debug) and kernel-perf"
+	@echo "  kernel-nosec         compile net/mptcp/ with CONFIG_MPTCP_SEC=n (make check does)"
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
@@ -58,7 +59,7 @@ deps:
 
 kernel: kernel-test kernel-perf
 
-kernel-test kernel-perf: kernel-%: deps
+kernel-test kernel-perf kernel-nosec: kernel-%: deps
 	@$(T)/build-kernel.sh $*
 
 tools: kernel-test
@@ -103,7 +104,7 @@ vm-shell: kernel-test
 	@$(T)/vm/run-vm.sh $(VM_OPTS) --shell
 
 clean:
-	rm -rf $(BUILD)/kernel-test $(BUILD)/kernel-perf $(BUILD)/bin \
+	rm -rf $(BUILD)/kernel-test $(BUILD)/kernel-perf $(BUILD)/kernel-nosec $(BUILD)/bin \
 		$(BUILD)/selftests $(BUILD)/vm
 
 distclean:

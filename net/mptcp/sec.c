@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <crypto/algapi.h>
+#include <kunit/visibility.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 #include "protocol.h"
@@ -29,17 +30,73 @@ static const u8 mptcp_sec_mpc[MPTCP_SEC_MPC_LEN] = {
 	(MPTCPOPT_MP_CAPABLE << 4) | MPTCP_SEC_VERSION, MPTCP_CAP_HMAC_SHA256,
 };
 
-bool mptcp_sec_on(const struct mptcp_sock *msk)
+DEFINE_STATIC_KEY_FALSE(mptcp_sec_used);
+EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_used);
+
+/* Any context.  FAILED is "on" too: a connection that could not be
+ * secured fails closed, it never continues in plaintext.
+ */
+bool __mptcp_sec_on(const struct mptcp_sock *msk)
 {
 	const struct mptcp_sec_sock *sec = READ_ONCE(msk->sec);
+	u8 state;
 
-	return sec && (READ_ONCE(sec->state) == MPTCP_SEC_STATE_PENDING ||
-		       READ_ONCE(sec->state) == MPTCP_SEC_STATE_SECURED);
+	if (!sec)
+		return false;
+	state = READ_ONCE(sec->state);
+	return state == MPTCP_SEC_STATE_PENDING ||
+	       state == MPTCP_SEC_STATE_SECURED ||
+	       state == MPTCP_SEC_STATE_FAILED;
 }
 
 /* ---------------------------------------------------------------------
  * Life cycle
  */
+
+/* the configuration a socket hands on: to a new connection of its own
+ * after a disconnect, to the children of a listener
+ */
+struct mptcp_sec_cfg {
+	u8 policy;
+	u8 nsuites;
+	u8 psk_len;
+	u8 suites[MPTCP_SEC_MAX_SUITES];
+	u8 psk[MPTCP_SEC_PSK_MAX_LEN];
+};
+
+/* Copy the configuration of @sec; any context.  sec->lock keeps it
+ * whole against MPTCP_SEC_* options set on a listener meanwhile.
+ */
+static void mptcp_sec_cfg_get(struct mptcp_sec_sock *sec,
+			      struct mptcp_sec_cfg *cfg)
+{
+	spin_lock_bh(&sec->lock);
+	cfg->policy = sec->policy;
+	cfg->nsuites = sec->nsuites;
+	memcpy(cfg->suites, sec->suites, sizeof(cfg->suites));
+	cfg->psk_len = sec->psk_len;
+	memcpy(cfg->psk, sec->psk, sizeof(cfg->psk));
+	spin_unlock_bh(&sec->lock);
+}
+
+static void mptcp_sec_cfg_set(struct mptcp_sec_sock *sec,
+			      const struct mptcp_sec_cfg *cfg)
+{
+	sec->policy = cfg->policy;
+	sec->nsuites = cfg->nsuites;
+	memcpy(sec->suites, cfg->suites, sizeof(sec->suites));
+	sec->psk_len = cfg->psk_len;
+	memcpy(sec->psk, cfg->psk, sizeof(sec->psk));
+}
+
+/* the listener's policy and suites; softirq */
+static u8 mptcp_sec_listener_policy(const struct sock *listener)
+{
+	struct mptcp_sock *lmsk = mptcp_sk(mptcp_subflow_ctx(listener)->conn);
+	struct mptcp_sec_sock *lsec = READ_ONCE(lmsk->sec);
+
+	return lsec ? READ_ONCE(lsec->policy) : MPTCP_SEC_POLICY_OFF;
+}
 
 /* any context: the msk is new or being cloned */
 void mptcp_sec_sock_init(struct mptcp_sock *msk)
@@ -47,30 +104,75 @@ void mptcp_sec_sock_init(struct mptcp_sock *msk)
 	msk->sec = NULL;
 }
 
-static struct mptcp_sec_sock *mptcp_sec_alloc(struct net *net, gfp_t gfp)
+/* client: the server did not prove the keys in time; softirq */
+static void mptcp_sec_confirm_timeout(struct timer_list *t)
 {
-	struct mptcp_sec_sock *sec = kzalloc(sizeof(*sec), gfp);
+	struct mptcp_sec_sock *sec = from_timer(sec, t, confirm_timer);
+	struct sock *sk = sec->sk;
 
-	if (!sec)
-		return NULL;
-	sec->policy = mptcp_sec_net_policy(net);
-	sec->nsuites = ARRAY_SIZE(mptcp_sec_default_suites);
-	memcpy(sec->suites, mptcp_sec_default_suites, sec->nsuites);
-	spin_lock_init(&sec->lock);
-	return sec;
+	WRITE_ONCE(sec->confirm_expired, 1);
+	mptcp_schedule_work(sk);
+	sock_put(sk);
 }
 
-static void mptcp_sec_free(struct mptcp_sec_sock *sec)
+static void mptcp_sec_free_work(struct work_struct *work)
 {
-	if (!sec)
-		return;
+	struct mptcp_sec_sock *sec = container_of(to_rcu_work(work),
+						  struct mptcp_sec_sock,
+						  free_work);
+
 	mptcp_sec_dir_aead_free(&sec->tx);
 	mptcp_sec_dir_aead_free(&sec->rx);
 	mptcp_sec_keys_free(sec->keys);
 	kfree_sensitive(sec);
 }
 
-/* msk lock or the msk is unreachable */
+static struct mptcp_sec_sock *mptcp_sec_alloc(struct sock *sk, gfp_t gfp)
+{
+	struct mptcp_sec_sock *sec = kzalloc(sizeof(*sec), gfp);
+
+	if (!sec)
+		return NULL;
+	/* the first state comes from process context (socket creation or
+	 * option); a listener's children (softirq) follow one that has it
+	 */
+	if (gfpflags_allow_blocking(gfp))
+		static_branch_enable(&mptcp_sec_used);
+	sec->policy = mptcp_sec_net_policy(sock_net(sk));
+	sec->nsuites = ARRAY_SIZE(mptcp_sec_default_suites);
+	memcpy(sec->suites, mptcp_sec_default_suites, sec->nsuites);
+	spin_lock_init(&sec->lock);
+	sec->sk = sk;
+	timer_setup(&sec->confirm_timer, mptcp_sec_confirm_timeout, 0);
+	INIT_RCU_WORK(&sec->free_work, mptcp_sec_free_work);
+	return sec;
+}
+
+/* Wipe and free after an RCU grace period (softirq readers); process
+ * context: the timer is stopped synchronously.
+ */
+static void mptcp_sec_free(struct mptcp_sec_sock *sec)
+{
+	if (!sec)
+		return;
+	sk_stop_timer_sync(sec->sk, &sec->confirm_timer);
+	queue_rcu_work(system_wq, &sec->free_work);
+}
+
+/* Process context, the msk is new: a socket takes the namespace's policy
+ * when it is created (a later change of the sysctl does not touch it).
+ */
+int mptcp_sec_sock_create(struct mptcp_sock *msk)
+{
+	struct sock *sk = (struct sock *)msk;
+
+	if (mptcp_sec_net_policy(sock_net(sk)) == MPTCP_SEC_POLICY_OFF)
+		return 0;
+	msk->sec = mptcp_sec_alloc(sk, GFP_KERNEL);
+	return msk->sec ? 0 : -ENOMEM;
+}
+
+/* msk lock or the msk is unreachable; process context */
 void mptcp_sec_sock_destroy(struct mptcp_sock *msk)
 {
 	struct mptcp_sec_sock *sec = msk->sec;
@@ -79,10 +181,96 @@ void mptcp_sec_sock_destroy(struct mptcp_sock *msk)
 	mptcp_sec_free(sec);
 }
 
+/* The per-subflow record state; ssk lock or the subflow is unreachable */
+static void mptcp_sec_subflow_clear(struct mptcp_subflow_context *subflow)
+{
+	kfree_skb(subflow->sec.rx_skb);
+	memset(&subflow->sec, 0, sizeof(subflow->sec));
+}
+
 void mptcp_sec_subflow_release(struct mptcp_subflow_context *subflow)
 {
 	kfree_skb(subflow->sec.rx_skb);
 	subflow->sec.rx_skb = NULL;
+}
+
+/* A fresh state with the same configuration, for the next connection of
+ * this socket; msk lock, process context.  The old state (keys, AEADs)
+ * is wiped after the softirq readers are done with it.
+ */
+static int mptcp_sec_renew(struct mptcp_sock *msk, gfp_t gfp)
+{
+	struct mptcp_sec_sock *old = msk->sec, *sec;
+	struct sock *sk = (struct sock *)msk;
+	struct mptcp_sec_cfg cfg;
+
+	sock_owned_by_me(sk);
+	sec = mptcp_sec_alloc(sk, gfp);
+	if (!sec)
+		return -ENOMEM;
+	mptcp_sec_cfg_get(old, &cfg);
+	mptcp_sec_cfg_set(sec, &cfg);
+	memzero_explicit(&cfg, sizeof(cfg));
+	WRITE_ONCE(msk->sec, sec);
+	mptcp_sec_free(old);
+	return 0;
+}
+
+/* ->disconnect(): after a failed connect() or connect(AF_UNSPEC).  The
+ * socket keeps its policy, suites and key; what the connection derived
+ * goes.  msk lock, process context.  Without memory for the new state
+ * the old one is marked failed, and the next connect() tries again.
+ */
+void mptcp_sec_disconnect(struct mptcp_sock *msk)
+{
+	struct mptcp_sec_sock *sec = msk->sec;
+
+	sock_owned_by_me((struct sock *)msk);
+	if (msk->first) {
+		bool slow = lock_sock_fast(msk->first);
+
+		mptcp_sec_subflow_clear(mptcp_subflow_ctx(msk->first));
+		unlock_sock_fast(msk->first, slow);
+	}
+	if (!sec || sec->state == MPTCP_SEC_STATE_OFF)
+		return;
+	if (mptcp_sec_renew(msk, GFP_KERNEL))
+		WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
+}
+
+/* connect(): msk lock, process context; @ssk is the first subflow, not
+ * connected yet.  Return 0, or the error connect() fails with.
+ */
+int mptcp_sec_connect(struct mptcp_sock *msk, struct sock *ssk)
+{
+	struct mptcp_sec_sock *sec = msk->sec;
+	int err;
+
+	sock_owned_by_me((struct sock *)msk);
+	if (!sec || sec->policy == MPTCP_SEC_POLICY_OFF)
+		return 0;
+	if (sec->state != MPTCP_SEC_STATE_OFF) {
+		/* left over from an earlier attempt */
+		err = mptcp_sec_renew(msk, sk_gfp_mask((struct sock *)msk,
+						       GFP_KERNEL));
+		if (err)
+			return err;
+		sec = msk->sec;
+	}
+	if (!sec->psk_len)
+		/* nothing to secure the connection with */
+		return sec->policy == MPTCP_SEC_POLICY_REQUIRED ? -ENOKEY : 0;
+
+	/* TCP Fast Open would put the first write in the SYN, in clear:
+	 * the handshake is a normal one, data waits for the keys
+	 */
+	if (tcp_sk(ssk)->fastopen_connect) {
+		bool slow = lock_sock_fast(ssk);
+
+		tcp_sk(ssk)->fastopen_connect = 0;
+		unlock_sock_fast(ssk, slow);
+	}
+	return 0;
 }
 
 void mptcp_sec_req_init(struct request_sock *req)
@@ -103,50 +291,45 @@ void mptcp_sec_req_destroy(struct request_sock *req)
 }
 
 /* softirq, the new msk is locked (bh) and not yet visible */
-/* Copy the listener's secret to @psk, return its length; any context.
- * sec->lock keeps it whole against MPTCP_SEC_KEY set on the listener
- * meanwhile.
- */
-static u8 mptcp_sec_psk_copy(struct mptcp_sec_sock *lsec, u8 *psk)
-{
-	u8 len;
-
-	spin_lock_bh(&lsec->lock);
-	len = lsec->psk_len;
-	memcpy(psk, lsec->psk, len);
-	spin_unlock_bh(&lsec->lock);
-	return len;
-}
-
 void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
 		     struct request_sock *req)
 {
 	struct mptcp_subflow_request_sock *subflow_req = mptcp_subflow_rsk(req);
-	struct mptcp_sec_sock *lsec = listener->sec;
+	struct mptcp_sec_sock *lsec = READ_ONCE(listener->sec);
 	struct mptcp_sec_neg *neg = subflow_req->sec;
-	struct mptcp_sec_sock *sec;
 	struct sock *sk = (struct sock *)msk;
+	struct mptcp_sec_sock *sec;
+	struct mptcp_sec_cfg cfg;
 
-	if (!lsec || !lsec->psk_len)
+	if (!lsec)
 		return;
+	mptcp_sec_cfg_get(lsec, &cfg);
+	if (cfg.policy == MPTCP_SEC_POLICY_OFF ||
+	    (!cfg.psk_len && cfg.policy != MPTCP_SEC_POLICY_REQUIRED))
+		goto out;
 
-	sec = mptcp_sec_alloc(sock_net(sk), GFP_ATOMIC);
+	sec = mptcp_sec_alloc(sk, GFP_ATOMIC);
 	if (!sec) {
 		/* cannot be secured: never continue in plaintext */
 		inet_sk_state_store(sk, TCP_CLOSE);
-		return;
+		goto out;
 	}
-	sec->psk_len = mptcp_sec_psk_copy(lsec, sec->psk);
-	sec->policy = lsec->policy;
-	sec->nsuites = lsec->nsuites;
-	memcpy(sec->suites, lsec->suites, sizeof(sec->suites));
+	mptcp_sec_cfg_set(sec, &cfg);
 	sec->role = MPTCP_SEC_SERVER;
 
 	if (!neg || !neg->keys) {
-		/* opportunistic server, v1 or TCP client */
-		sec->state = MPTCP_SEC_STATE_PLAIN;
+		/* opportunistic server, v1 or TCP client; a listener made
+		 * "required" after the SYN was checked fails closed
+		 */
+		if (cfg.policy == MPTCP_SEC_POLICY_REQUIRED) {
+			MPTCP_INC_STATS(sock_net(sk), MPTCP_MIB_SECNEGREFUSED);
+			sec->state = MPTCP_SEC_STATE_FAILED;
+			inet_sk_state_store(sk, TCP_CLOSE);
+		} else {
+			sec->state = MPTCP_SEC_STATE_PLAIN;
+		}
 		WRITE_ONCE(msk->sec, sec);
-		return;
+		goto out;
 	}
 
 	sec->suite = neg->suite;
@@ -154,6 +337,8 @@ void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
 	sec->keys = neg->keys;
 	neg->keys = NULL;
 	sec->state = MPTCP_SEC_STATE_PENDING;
+	/* the client's Finished verified: it holds the keys */
+	sec->peer_ok = 1;
 	WRITE_ONCE(msk->sec, sec);
 
 	if (mptcp_token_rehash(msk, sec->keys->token_s)) {
@@ -161,9 +346,11 @@ void mptcp_sec_clone(const struct mptcp_sock *listener, struct mptcp_sock *msk,
 		MPTCP_INC_STATS(sock_net(sk), MPTCP_MIB_TOKENFALLBACKINIT);
 		sec->state = MPTCP_SEC_STATE_FAILED;
 		inet_sk_state_store(sk, TCP_CLOSE);
-		return;
+		goto out;
 	}
 	mptcp_schedule_work(sk);
+out:
+	memzero_explicit(&cfg, sizeof(cfg));
 }
 
 /* no plaintext once MPTCPsec failed: reset every subflow; msk lock */
@@ -226,10 +413,36 @@ void mptcp_sec_install(struct mptcp_sock *msk)
 	}
 }
 
+/* Client: the server did not prove it holds the keys in time (an
+ * impostor, or a server that lost them): fail closed.  msk lock.
+ */
+static void mptcp_sec_confirm_failed(struct mptcp_sock *msk)
+{
+	struct mptcp_sec_sock *sec = msk->sec;
+	struct sock *sk = (struct sock *)msk;
+
+	if (READ_ONCE(sec->peer_ok) ||
+	    READ_ONCE(sec->state) != MPTCP_SEC_STATE_PENDING)
+		return;
+	MPTCP_INC_STATS(sock_net(sk), MPTCP_MIB_SECNEGREFUSED);
+	WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
+	WRITE_ONCE(sk->sk_err, ETIMEDOUT);
+	mptcp_sec_reset_all(msk);
+	inet_sk_state_store(sk, TCP_CLOSE);
+	sk_error_report(sk);
+}
+
 /* process context, msk lock */
 void mptcp_sec_worker(struct mptcp_sock *msk)
 {
+	struct mptcp_sec_sock *sec = msk->sec;
+
+	sock_owned_by_me((struct sock *)msk);
+	if (!sec)
+		return;
 	mptcp_sec_install(msk);
+	if (READ_ONCE(sec->confirm_expired))
+		mptcp_sec_confirm_failed(msk);
 }
 
 /* ---------------------------------------------------------------------
@@ -262,8 +475,7 @@ static struct mptcp_sec_sock *mptcp_sec_get(struct mptcp_sock *msk)
 	struct sock *sk = (struct sock *)msk;
 
 	if (!msk->sec)
-		WRITE_ONCE(msk->sec, mptcp_sec_alloc(sock_net(sk),
-						     sk->sk_allocation));
+		WRITE_ONCE(msk->sec, mptcp_sec_alloc(sk, sk->sk_allocation));
 	return msk->sec;
 }
 
@@ -327,7 +539,9 @@ int mptcp_sec_setsockopt(struct mptcp_sock *msk, int optname,
 			err = -EINVAL;
 			break;
 		}
-		sec->policy = val;
+		spin_lock_bh(&sec->lock);
+		WRITE_ONCE(sec->policy, val);
+		spin_unlock_bh(&sec->lock);
 		break;
 	case MPTCP_SEC_SUITES:
 		for (i = 0; i < optlen; i++) {
@@ -341,8 +555,10 @@ int mptcp_sec_setsockopt(struct mptcp_sock *msk, int optname,
 			err = -EINVAL;
 		if (err)
 			break;
+		spin_lock_bh(&sec->lock);
 		memcpy(sec->suites, buf, optlen);
 		sec->nsuites = optlen;
+		spin_unlock_bh(&sec->lock);
 		break;
 	}
 out:
@@ -386,7 +602,7 @@ int mptcp_sec_getsockopt(struct mptcp_sock *msk, int optname,
 		info.msi_state = sec->state;
 		/* secured once the peer proved it has the keys too */
 		if (info.msi_state == MPTCP_SEC_STATE_SECURED &&
-		    !READ_ONCE(msk->fully_established))
+		    !READ_ONCE(sec->peer_ok))
 			info.msi_state = MPTCP_SEC_STATE_PENDING;
 		if (info.msi_state == MPTCP_SEC_STATE_SECURED && sec->keys) {
 			info.msi_suite = sec->suite;
@@ -432,13 +648,37 @@ bool mptcp_sec_parse_mpc(const u8 *ptr, int opsize, struct mptcp_sec_rx_opt *o)
 	return true;
 }
 
-/* softirq: keep the raw MP_SEC option; it is checked where it is used */
+/* softirq: keep the raw MP_SEC option if its length is the one of its
+ * type (offer 13 to 15 bytes, select 13, confirm 21); the first one
+ * counts.  Its content is checked where it is used.
+ */
 void mptcp_sec_parse_option(const u8 *ptr, int opsize,
 			    struct mptcp_sec_rx_opt *o)
 {
-	if (opsize < MPTCP_SEC_OFFER_MIN || opsize > MPTCP_SEC_OPT_MAX ||
-	    o->sec_len)
+	bool ok;
+
+	BUILD_BUG_ON(max(MPTCP_SEC_OFFER_MAX, MPTCP_SEC_CONFIRM_LEN) >
+		     MPTCP_SEC_OPT_MAX);
+	if (o->sec_len || o->sec_bad)
 		return;
+	switch (ptr[0] & 0x0f) {
+	case MPTCP_SEC_T_OFFER:
+		ok = opsize >= MPTCP_SEC_OFFER_MIN &&
+		     opsize <= MPTCP_SEC_OFFER_MAX;
+		break;
+	case MPTCP_SEC_T_SELECT:
+		ok = opsize == MPTCP_SEC_SELECT_LEN;
+		break;
+	case MPTCP_SEC_T_CONFIRM:
+		ok = opsize == MPTCP_SEC_CONFIRM_LEN;
+		break;
+	default:
+		ok = false;
+	}
+	if (!ok) {
+		o->sec_bad = 1;
+		return;
+	}
 	o->sec_raw[0] = TCPOPT_MPTCP;
 	o->sec_raw[1] = opsize;
 	memcpy(&o->sec_raw[2], ptr, opsize - 2);
@@ -528,53 +768,70 @@ int mptcp_sec_check_req(struct request_sock *req, const struct sock *listener,
 	const u8 *raw = mp_opt->sec.sec_raw;
 	u8 rs[MPTCP_SEC_RAND_LEN], suite = 0;
 	struct mptcp_sec_neg *neg;
+	struct mptcp_sec_cfg cfg;
 	unsigned int i, n;
+	int err = 0;
 
-	if (!lsec || !lsec->psk_len || lsec->policy == MPTCP_SEC_POLICY_OFF)
+	if (!lsec)
 		return 0;
+	mptcp_sec_cfg_get(lsec, &cfg);
+	if (cfg.policy == MPTCP_SEC_POLICY_OFF)
+		goto out;
 
-	if (!(mp_opt->suboptions & OPTION_MPTCP_MPC_SYN) ||
+	if (mp_opt->sec.sec_bad)
+		MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGMALFORMED);
+	if (!cfg.psk_len || !(mp_opt->suboptions & OPTION_MPTCP_MPC_SYN) ||
 	    !mp_opt->sec.mpc_v2 || !mp_opt->sec.sec_len ||
 	    mptcp_sec_type(mp_opt) != MPTCP_SEC_T_OFFER) {
-		if (lsec->policy == MPTCP_SEC_POLICY_REQUIRED) {
+		/* no key to secure with, or no valid offer */
+		if (cfg.policy == MPTCP_SEC_POLICY_REQUIRED) {
 			MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGREFUSED);
-			return -EPROTONOSUPPORT;
+			err = -EPROTONOSUPPORT;
+		} else if (cfg.psk_len) {
+			MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGPLAIN);
 		}
-		MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGPLAIN);
-		return 0;
+		goto out;
 	}
 	if (syncookie) {
 		/* the transcript cannot live in a cookie */
 		MPTCP_INC_STATS(net, MPTCP_MIB_SECSYNCOOKIEREFUSED);
-		return -EPERM;
+		err = -EPERM;
+		goto out;
 	}
 
 	/* the client's order of preference, among what we allow */
 	n = mp_opt->sec.sec_len - 4 - MPTCP_SEC_RAND_LEN;
 	for (i = 0; i < n && !suite; i++)
-		if (memchr(lsec->suites, raw[4 + i], lsec->nsuites))
+		if (memchr(cfg.suites, raw[4 + i], cfg.nsuites))
 			suite = raw[4 + i];
 	if (!suite) {
 		MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGREFUSED);
-		return -EPROTONOSUPPORT;
+		err = -EPROTONOSUPPORT;
+		goto out;
 	}
 
 	neg = kzalloc(sizeof(*neg), GFP_ATOMIC);
-	if (!neg)
-		return -ENOMEM;
+	if (!neg) {
+		err = -ENOMEM;
+		goto out;
+	}
 	neg->suite = suite;
 	neg->global = raw[3] & 0x1f;
-	neg->psk_len = mptcp_sec_psk_copy(lsec, neg->psk);
+	neg->psk_len = cfg.psk_len;
+	memcpy(neg->psk, cfg.psk, sizeof(neg->psk));
 	get_random_bytes(rs, sizeof(rs));
 	neg->blob_len = mptcp_sec_blob(neg->blob, MPTCP_SEC_T_SELECT,
 				       neg->global, &suite, 1, rs, sizeof(rs));
+	/* the parser took an offer of 13 to 15 bytes: T has room */
 	memcpy(neg->t, mp_opt->sec.mpc_raw, MPTCP_SEC_MPC_LEN);
 	memcpy(neg->t + MPTCP_SEC_MPC_LEN, raw, mp_opt->sec.sec_len);
 	neg->t_len = MPTCP_SEC_MPC_LEN + mp_opt->sec.sec_len;
 	memcpy(neg->t + neg->t_len, neg->blob, neg->blob_len);
 	neg->t_len += neg->blob_len;
 	subflow_req->sec = neg;
-	return 0;
+out:
+	memzero_explicit(&cfg, sizeof(cfg));
+	return err;
 }
 
 bool mptcp_sec_synack_options(const struct request_sock *req,
@@ -607,11 +864,16 @@ int mptcp_sec_finish_connect(struct sock *ssk,
 	u8 fc_tail[1 + MPTCP_SEC_FC_LEN];
 	int err;
 
-	if (!sec || !sec->syn_blob_len)
+	if (!sec || !sec->syn_blob_len) {
+		/* version 2 answers only an offer: a plain socket resets */
+		if (mp_opt->sec.mpc_v2) {
+			MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGSTRIPPED);
+			return -EPROTO;
+		}
 		return 0;
+	}
 
-	if (!(mp_opt->suboptions & OPTION_MPTCP_MPC_SYNACK) ||
-	    !mp_opt->sec.mpc_v2) {
+	if (!mp_opt->sec.mpc_v2) {
 		/* v1 or TCP peer */
 		if (sec->policy == MPTCP_SEC_POLICY_REQUIRED) {
 			MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGREFUSED);
@@ -665,9 +927,14 @@ int mptcp_sec_finish_connect(struct sock *ssk,
 	subflow->idsn = keys->idsn_c;
 	subflow->token = keys->token_c;
 	((struct mptcp_options_received *)mp_opt)->sndr_key = keys->key_s;
+	((struct mptcp_options_received *)mp_opt)->suboptions |=
+		OPTION_MPTCP_MPC_SYNACK;
 	err = mptcp_token_rehash(msk, keys->token_c);
 	if (err)
 		return err;
+	/* the server must prove it holds the keys in time */
+	sk_reset_timer((struct sock *)msk, &sec->confirm_timer,
+		       jiffies + MPTCP_SEC_CONFIRM_TIMEOUT);
 	mptcp_schedule_work((struct sock *)msk);
 	return 0;
 }
@@ -690,7 +957,7 @@ bool mptcp_sec_mpc_ack_options(struct sock *ssk, unsigned int *size,
 /* Server, third ACK; softirq.  Derive the keys and check Fc.
  * Return 0 (not MPTCPsec, or secured) or a negative errno: reset.
  */
-int mptcp_sec_third_ack(struct request_sock *req,
+int mptcp_sec_third_ack(const struct sock *listener, struct request_sock *req,
 			struct mptcp_options_received *mp_opt)
 {
 	struct mptcp_subflow_request_sock *subflow_req = mptcp_subflow_rsk(req);
@@ -701,10 +968,18 @@ int mptcp_sec_third_ack(struct request_sock *req,
 	struct mptcp_sec_keys *keys;
 	int err;
 
-	if (!neg)
+	if (!neg) {
+		/* version 2 only after an offer we selected */
+		if (mp_opt->sec.mpc_v2) {
+			MPTCP_INC_STATS(net, MPTCP_MIB_SECNEGSTRIPPED);
+			return -EPROTO;
+		}
+		/* a listener made "required" since the SYN */
+		if (mptcp_sec_refuse_plain(listener))
+			return -EPROTONOSUPPORT;
 		return 0;
-	if (!(mp_opt->suboptions & OPTION_MPTCP_MPC_ACK) ||
-	    !mp_opt->sec.mpc_v2 ||
+	}
+	if (!mp_opt->sec.mpc_v2 ||
 	    mp_opt->sec.sec_len != MPTCP_SEC_CONFIRM_LEN ||
 	    mptcp_sec_type(mp_opt) != MPTCP_SEC_T_CONFIRM ||
 	    (raw[3] & 0x1f) != neg->global || raw[4] != neg->suite) {
@@ -733,7 +1008,46 @@ int mptcp_sec_third_ack(struct request_sock *req,
 	subflow_req->local_key = neg->keys->key_s;
 	subflow_req->idsn = neg->keys->idsn_s;
 	mp_opt->sndr_key = neg->keys->key_c;
+	mp_opt->suboptions |= OPTION_MPTCP_MPC_ACK;
 	return 0;
+}
+
+/* Server, a connection about to be accepted without MPTCPsec: refused
+ * when the listener requires it (counted).  Softirq.
+ */
+bool mptcp_sec_refuse_plain(const struct sock *listener)
+{
+	if (mptcp_sec_listener_policy(listener) != MPTCP_SEC_POLICY_REQUIRED)
+		return false;
+	MPTCP_INC_STATS(sock_net(listener), MPTCP_MIB_SECNEGREFUSED);
+	return true;
+}
+
+/* Server, the ACK of a syncookie (never an MPTCPsec handshake): refused
+ * by a listener that requires MPTCPsec, and when it claims version 2.
+ * Softirq.
+ */
+int mptcp_sec_check_cookie(const struct sock *listener,
+			   const struct mptcp_options_received *mp_opt)
+{
+	if (mp_opt->sec.mpc_v2) {
+		MPTCP_INC_STATS(sock_net(listener), MPTCP_MIB_SECNEGSTRIPPED);
+		return -EPROTO;
+	}
+	return mptcp_sec_refuse_plain(listener) ? -EPROTONOSUPPORT : 0;
+}
+
+/* the MP_TCPRST reason of a handshake MPTCPsec refused with @err */
+u8 mptcp_sec_reset_reason(int err)
+{
+	switch (err) {
+	case -EKEYREJECTED:
+		return MPTCP_RST_ESEC_AUTH;
+	case -EPROTONOSUPPORT:
+		return MPTCP_RST_EPROHIBIT;
+	default:
+		return MPTCP_RST_EMPTCP;
+	}
 }
 
 /* The single choke point of every fallback to TCP, MP_FAIL and infinite
@@ -767,9 +1081,12 @@ int mptcp_sec_subflow_error(struct mptcp_sock *msk, struct sock *ssk, int err)
 		if (subflow != cur && inet_sk_state_load(s) != TCP_CLOSE)
 			return 0;
 	}
-	/* the server rejected our Finished value: wrong key */
+	/* the server rejected our Finished value: wrong key.  Only before
+	 * it proved it holds the keys: a reset is not authenticated, and
+	 * after that proof it cannot mean a wrong key.
+	 */
 	if (cur->reset_seen && cur->reset_reason == MPTCP_RST_ESEC_AUTH &&
-	    !READ_ONCE(msk->fully_established)) {
+	    !READ_ONCE(sec->peer_ok)) {
 		WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);
 		return -EKEYREJECTED;
 	}

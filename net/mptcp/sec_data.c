@@ -160,7 +160,7 @@ int mptcp_sec_sendmsg_frag(struct sock *sk, struct sock *ssk,
 	if (WARN_ON_ONCE(sent || len <= MPTCP_SEC_RECORD_OVERHEAD))
 		return 0;
 	/* the client waits for the server's first verified record */
-	if (!mptcp_sec_installed(sec) || !READ_ONCE(msk->fully_established))
+	if (!mptcp_sec_usable(sec) || !READ_ONCE(sec->peer_ok))
 		return 0;
 	/* the whole record must fit the MPTCP-level window */
 	if (after64(dfrag->data_seq + len, READ_ONCE(msk->wnd_end)) &&
@@ -347,7 +347,7 @@ bool mptcp_sec_send_ctrl(struct sock *ssk, bool force)
 	bool sent = false, ret = true;
 	int i;
 
-	if (!mptcp_sec_installed(msk->sec) || !mptcp_sec_can_send(ssk))
+	if (!mptcp_sec_usable(msk->sec) || !mptcp_sec_can_send(ssk))
 		return false;
 
 	for (i = 0; i < MPTCP_SEC_CTRL_BURST && ret; i++) {
@@ -615,6 +615,7 @@ static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext,
 		return 1;
 	}
 	MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECCTRLOPENED);
+	WRITE_ONCE(sec->peer_ok, 1);
 	mptcp_sec_stash(sec, &v);
 	if (olen) {
 		memcpy(ss->sig[ss->nr_sig], v.other, olen);
@@ -681,6 +682,7 @@ static int mptcp_sec_rx_data(struct sock *ssk, const struct mptcp_ext *mpext,
 		goto fail;
 	skb_trim(nskb, p);
 
+	WRITE_ONCE(sec->peer_ok, 1);
 	mptcp_sec_stash(sec, &v);
 	atomic64_inc(&sec->opened);
 	MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECRECOPENED);
@@ -715,8 +717,8 @@ bool mptcp_sec_check_data_avail(struct sock *ssk)
 		skb = skb_peek(&ssk->sk_receive_queue);
 		if (!skb)
 			return false;
-		/* keys not installed yet: hold everything back */
-		if (!mptcp_sec_installed(msk->sec))
+		/* keys not installed yet, or failed: hold everything back */
+		if (!mptcp_sec_usable(msk->sec))
 			return false;
 
 		offset = tcp_sk(ssk)->copied_seq - TCP_SKB_CB(skb)->seq;
@@ -781,6 +783,30 @@ static void mptcp_sec_apply_signals(struct sock *ssk)
 		ssk->sk_data_ready(ssk);
 }
 
+/* Client, the server's first verified record: the connection is
+ * established (no unverified option could do it, see
+ * check_fully_established()), data held back may go.  ssk lock, no data
+ * lock.
+ */
+static void mptcp_sec_established(struct sock *sk, struct sock *ssk)
+{
+	struct mptcp_subflow_context *subflow = mptcp_subflow_ctx(ssk);
+	struct mptcp_sock *msk = mptcp_sk(sk);
+
+	if (subflow->fully_established || subflow->mp_join)
+		return;
+	sk_stop_timer(sk, &msk->sec->confirm_timer);
+	subflow->fully_established = 1;
+	WRITE_ONCE(msk->fully_established, true);
+	if (!subflow->pm_notified && !list_empty(&subflow->node)) {
+		subflow->pm_notified = 1;
+		mptcp_pm_fully_established(msk, ssk, GFP_ATOMIC);
+	}
+	mptcp_data_lock(sk);
+	__mptcp_check_push(sk, ssk);
+	mptcp_data_unlock(sk);
+}
+
 /* Apply what verified records said, once no data lock is held: Data-ACK,
  * DATA_FIN, path-manager signals; then tell the peer about our new
  * Data-ACK.  ssk lock.
@@ -792,8 +818,10 @@ void mptcp_sec_rx_done(struct sock *sk, struct sock *ssk)
 	u64 ack, fin_seq;
 	bool ack_valid, fin;
 
-	if (!mptcp_sec_on(msk) || !mptcp_sec_installed(sec))
+	if (!mptcp_sec_on(msk) || !mptcp_sec_usable(sec))
 		return;
+	if (READ_ONCE(sec->peer_ok))
+		mptcp_sec_established(sk, ssk);
 	if (mptcp_subflow_ctx(ssk)->sec.nr_sig)
 		mptcp_sec_apply_signals(ssk);
 

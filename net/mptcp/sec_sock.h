@@ -8,6 +8,8 @@
 
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 #include "sec.h"
 #include "sec_crypto.h"
 
@@ -17,10 +19,12 @@
 #define MPTCP_SEC_T_CONFIRM	2
 #define MPTCP_SEC_RAND_LEN	8
 #define MPTCP_SEC_OFFER_MIN	13
+#define MPTCP_SEC_OFFER_MAX	(MPTCP_SEC_OFFER_MIN + MPTCP_SEC_MAX_SUITES - 1)
 #define MPTCP_SEC_SELECT_LEN	13
 #define MPTCP_SEC_CONFIRM_LEN	21
 /* MPC(SYN) || MP_SEC(SYN) || MPC(SYN/ACK) || MP_SEC(SYN/ACK) */
-#define MPTCP_SEC_T_MAX		(2 * MPTCP_SEC_MPC_LEN + 15 + 13)
+#define MPTCP_SEC_T_MAX		(2 * MPTCP_SEC_MPC_LEN + MPTCP_SEC_OFFER_MAX + \
+				 MPTCP_SEC_SELECT_LEN)
 /* MPC + MP_SEC confirm, the longest option blob we write */
 #define MPTCP_SEC_BLOB_MAX	(MPTCP_SEC_MPC_LEN + MPTCP_SEC_CONFIRM_LEN)
 /* the per-placement head of every record: ctr || Topt */
@@ -30,6 +34,11 @@
 #define MPTCP_SEC_CTRL_MAX	(MPTCP_SEC_CTRL_LEN + MPTCP_SEC_OPT_OTHER_MAX)
 /* at most this many control records per call (signals pending at once) */
 #define MPTCP_SEC_CTRL_BURST	4
+/* a client whose server has not proved the keys this long after the
+ * SYN/ACK gives up (ETIMEDOUT): the server confirms as soon as its keys
+ * are installed, and TCP retransmits that record on loss
+ */
+#define MPTCP_SEC_CONFIRM_TIMEOUT	(10 * HZ)
 
 /**
  * struct mptcp_sec_neg - what the first subflow negotiated
@@ -57,13 +66,22 @@ struct mptcp_sec_neg {
 
 /**
  * struct mptcp_sec_sock - MPTCPsec state of one MPTCP socket
- * @psk: the secret, set by MPTCP_SEC_KEY (msk lock, and @lock: a
- *	 listener's SYNs copy it in softirq)
+ *
+ * Lifetime: msk->sec is replaced (mptcp_sec_disconnect()) and freed
+ * (mptcp_sec_sock_destroy()) only under the msk lock, and freed after an
+ * RCU grace period: softirq readers (the SYNs of a listener, joins,
+ * FASTCLOSE) run inside an RCU read-side section and may use what they
+ * read until they return.
+ *
+ * @psk: the secret, set by MPTCP_SEC_KEY (configuration: msk lock to
+ *	 write, and @lock: a listener's SYNs copy it in softirq)
  * @psk_len: its length, 0 if none
- * @policy: enum mptcp_sec_policy of the socket
- * @nsuites: number of @suites
- * @suites: allowed suites, in order of preference
+ * @policy: enum mptcp_sec_policy of the socket (configuration)
+ * @nsuites: number of @suites (configuration)
+ * @suites: allowed suites, in order of preference (configuration)
  * @state: enum mptcp_sec_state
+ * @peer_ok: the peer proved it holds the keys: the server by the client's
+ *	     Finished, the client by the server's first verified record
  * @role: enum mptcp_sec_role
  * @suite: negotiated suite
  * @global: negotiated global byte
@@ -89,6 +107,10 @@ struct mptcp_sec_neg {
  * @opened: data records opened
  * @auth_fail: verification failures
  * @sf_reset: subflows reset after a failure
+ * @sk: the msk, for @confirm_timer
+ * @confirm_timer: client: MPTCP_SEC_CONFIRM_TIMEOUT after the SYN/ACK
+ * @confirm_expired: it fired; the worker fails the connection
+ * @free_work: frees this after an RCU grace period
  */
 struct mptcp_sec_sock {
 	u8 psk[MPTCP_SEC_PSK_MAX_LEN];
@@ -97,6 +119,7 @@ struct mptcp_sec_sock {
 	u8 nsuites;
 	u8 suites[MPTCP_SEC_MAX_SUITES];
 	u8 state;
+	u8 peer_ok;
 	u8 role;
 	u8 suite;
 	u8 global;
@@ -123,12 +146,24 @@ struct mptcp_sec_sock {
 	atomic64_t opened;
 	atomic64_t auth_fail;
 	atomic64_t sf_reset;
+
+	struct sock *sk;
+	struct timer_list confirm_timer;
+	u8 confirm_expired;
+	struct rcu_work free_work;
 };
 
 static inline bool mptcp_sec_installed(const struct mptcp_sec_sock *sec)
 {
 	/* pairs with the release in mptcp_sec_install() */
 	return sec && smp_load_acquire(&sec->installed);
+}
+
+/* the connection carries records now: keyed, and not failed */
+static inline bool mptcp_sec_usable(const struct mptcp_sec_sock *sec)
+{
+	return mptcp_sec_installed(sec) &&
+	       READ_ONCE(sec->state) == MPTCP_SEC_STATE_SECURED;
 }
 
 /* sec.c */

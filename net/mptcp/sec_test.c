@@ -19,8 +19,12 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <net/net_namespace.h>
 #include <asm/unaligned.h>
 
+#include "sec.h"
 #include "sec_crypto.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
@@ -1574,6 +1578,34 @@ static void mptcp_sec_test_key_separation(struct kunit *test)
 	mptcp_sec_keys_wipe(other);
 }
 
+/* ---------------------------------------------------------------------
+ * Free when unused: the static key behind mptcp_sec_on() is off until
+ * the first socket with MPTCPsec state (KUnit runs at boot, before any
+ * user socket), a plain MPTCP socket leaves it off, MPTCP_SEC_POLICY
+ * turns it on.
+ */
+static void mptcp_sec_test_static_key(struct kunit *test)
+{
+	int policy = MPTCP_SEC_POLICY_OPPORTUNISTIC;
+	bool at_boot = static_key_enabled(&mptcp_sec_used);
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(&init_net, AF_INET, SOCK_STREAM, IPPROTO_MPTCP,
+			       &sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, static_key_enabled(&mptcp_sec_used), at_boot);
+	err = sock->ops->setsockopt(sock, SOL_MPTCP, MPTCP_SEC_POLICY,
+				    KERNEL_SOCKPTR(&policy), sizeof(policy));
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_TRUE(test, static_key_enabled(&mptcp_sec_used));
+	sock_release(sock);
+	kunit_info(test, "mptcp_sec_used at boot: %s, after MPTCP_SEC_POLICY: %s\n",
+		   at_boot ? "on" : "off",
+		   static_key_enabled(&mptcp_sec_used) ? "on" : "off");
+	KUNIT_EXPECT_FALSE(test, at_boot);
+}
+
 static struct kunit_case mptcp_sec_test_cases[] = {
 	KUNIT_CASE_PARAM(mptcp_sec_test_rfc5869, sec_hkdf_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_kat_keys, sec_suite_gen_params),
@@ -1590,6 +1622,7 @@ static struct kunit_case mptcp_sec_test_cases[] = {
 	KUNIT_CASE(mptcp_sec_test_nonces),
 	KUNIT_CASE_PARAM(mptcp_sec_test_nonce_records, sec_suite_gen_params),
 	KUNIT_CASE_PARAM(mptcp_sec_test_key_separation, sec_suite_gen_params),
+	KUNIT_CASE(mptcp_sec_test_static_key),
 	{}
 };
 

@@ -18,7 +18,10 @@
  *	a connection that cannot be secured fails.
  *
  * The same values are used by the net.mptcp.sec_enabled sysctl (the
- * per-namespace default) and, per socket, by MPTCP_SEC_POLICY.
+ * per-namespace default, taken when the socket is created) and, per
+ * socket, by MPTCP_SEC_POLICY.  A failed connect() or connect(AF_UNSPEC)
+ * keeps the policy, suites and key of the socket.  connect() on a
+ * required socket without a key fails with ENOKEY.
  */
 enum mptcp_sec_policy {
 	MPTCP_SEC_POLICY_OFF = 0,
@@ -66,11 +69,14 @@ enum mptcp_sec_policy {
  * enum mptcp_sec_state - what a connection got, in struct mptcp_sec_info
  * @MPTCP_SEC_STATE_OFF: MPTCPsec not offered (no key or policy off)
  * @MPTCP_SEC_STATE_PENDING: offered, handshake or key set-up in progress
- * @MPTCP_SEC_STATE_SECURED: every byte is encrypted and authenticated
+ * @MPTCP_SEC_STATE_SECURED: every byte is encrypted and authenticated, and
+ *	the peer proved it holds the keys (a client: the server's first
+ *	verified record)
  * @MPTCP_SEC_STATE_PLAIN: opportunistic, the peer cannot do MPTCPsec:
  *	plain MPTCP v1 or TCP, NOT secured
- * @MPTCP_SEC_STATE_FAILED: required and refused, or authentication of the
- *	handshake failed; the connection carries no data
+ * @MPTCP_SEC_STATE_FAILED: required and refused, authentication of the
+ *	handshake failed, or the server did not prove it holds the keys in
+ *	time (ETIMEDOUT); the connection carries no data
  */
 enum mptcp_sec_state {
 	MPTCP_SEC_STATE_OFF = 0,

@@ -8,7 +8,7 @@
 # a requested option that does not survive olddefconfig is an error.
 set -euo pipefail
 
-flavour=${1:?usage: build-kernel.sh test|perf}
+flavour=${1:?usage: build-kernel.sh test|perf|nosec}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
 build=${BUILD:-$repo/build}
@@ -40,7 +40,19 @@ if [ ! -f "$out/.config" ] || [ "$(cat "$out/.mptcpsec-config-sig" 2>/dev/null)"
 	echo "$sig" > "$out/.mptcpsec-config-sig"
 fi
 
-say "building bzImage with $jobs jobs (ccache)"
 start=$(date +%s)
+if [ "$flavour" = nosec ]; then
+	# CONFIG_MPTCP_SEC=n: compile MPTCP (and what it needs), no image
+	say "compiling net/mptcp/ with CONFIG_MPTCP_SEC=n, $jobs jobs (ccache)"
+	make -s -C "$src" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs" \
+		net/mptcp/
+	grep -q '^# CONFIG_MPTCP_SEC is not set' "$out/.config" ||
+		die "CONFIG_MPTCP_SEC is not off in $out/.config"
+	! ls "$out"/net/mptcp/sec*.o >/dev/null 2>&1 ||
+		die "MPTCPsec objects were built with CONFIG_MPTCP_SEC=n"
+	say "net/mptcp/ compiled in $(( $(date +%s) - start )) s with CONFIG_MPTCP_SEC=n"
+	exit 0
+fi
+say "building bzImage with $jobs jobs (ccache)"
 make -s -C "$src" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs" bzImage
 say "bzImage ready in $(( $(date +%s) - start )) s: $out/arch/x86/boot/bzImage"
