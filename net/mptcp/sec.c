@@ -420,9 +420,11 @@ static void mptcp_sec_confirm_failed(struct mptcp_sock *msk)
 {
 	struct mptcp_sec_sock *sec = msk->sec;
 	struct sock *sk = (struct sock *)msk;
+	u8 state = READ_ONCE(sec->state);
 
-	if (READ_ONCE(sec->peer_ok) ||
-	    READ_ONCE(sec->state) != MPTCP_SEC_STATE_PENDING)
+	/* keyed here (SECURED) or not yet (PENDING), unproven either way */
+	if (READ_ONCE(sec->peer_ok) || (state != MPTCP_SEC_STATE_PENDING &&
+					state != MPTCP_SEC_STATE_SECURED))
 		return;
 	MPTCP_INC_STATS(sock_net(sk), MPTCP_MIB_SECNEGREFUSED);
 	WRITE_ONCE(sec->state, MPTCP_SEC_STATE_FAILED);

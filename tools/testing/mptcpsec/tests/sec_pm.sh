@@ -58,16 +58,24 @@ check() {
 	fi
 }
 
-# start_upload NAME: a secured upload of $size in the background
+# the client verified more records of the server than BEFORE
+ctrl_opened_above() { [ "$(topo_nstat cli MPTcpExtSecCtrlOpened)" -gt "$1" ]; }
+
+# start_upload NAME: a secured upload of $size in the background.  The
+# path manager acts on a connection once it is established, with MPTCPsec
+# once the server proved it holds the keys (its first verified record on
+# the client): wait for that before any path-manager step.
 start_upload() {
-	local name=$1
+	local name=$1 before
+	before=$(topo_nstat cli MPTcpExtSecCtrlOpened)
 	pid=$(xfer_server "$name" "$port" -r "$size" -k pm --sec-key "$SEC_KEY" \
 		--expect-sec secured) || return 1
 	topo_bg cli "$TOPO_TMP/$name.cli" "$XFER_BIN" client \
 		-a "$(topo_srv_addr 1)" -p "$port" -t 300 -s "$size" -k pm \
 		--sec-key "$SEC_KEY" --expect-sec secured > /dev/null
 	cpid=$TOPO_LAST_PID
-	topo_wait_for 30 nsub_is cli "$port" 1
+	topo_wait_for 30 nsub_is cli "$port" 1 &&
+		topo_wait_for 30 ctrl_opened_above "${before:-0}"
 }
 
 # finish NAME: both ends done; the data was intact (xfer checks it)
