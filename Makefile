@@ -26,7 +26,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf kernel-nosec tools check check-host \
-	check-vm check-upstream-full check-upstream-join demo attack bench vm-shell clean distclean
+	check-vm check-upstream-full check-upstream-join check-topo demo attack bench vm-shell clean distclean
 
 help:
 	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
@@ -36,6 +36,7 @@ help:
 	@echo "  kernel-nosec         compile net/mptcp/ with CONFIG_MPTCP_SEC=n (make check does)"
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
+	@echo "  check-topo           the topology library's own tests (not in check)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
 	@echo "  attack               the attack matrix (perf kernel) -> build/attack/matrix.md"
 	@echo "  bench                Figure 8: MPTCP, TLS/MPTCP, MPTCPsec throughput and"
@@ -72,6 +73,11 @@ check: deps kernel-test kernel-perf tools
 # than 15 minutes under TCG); not part of `make check`.
 check-upstream-full: deps kernel-test tools
 	@$(T)/check.sh --upstream-full
+
+# The test harness's own tests (lib/topo.sh), kept out of `make check` to
+# hold it under an hour on a built tree.
+check-topo: deps kernel-test tools
+	@$(T)/check.sh --topo
 
 # The whole of upstream's mptcp_join.sh on the perf kernel, twice: plain
 # MPTCP (a test) and every socket MPTCPsec-required (a report: counts).

@@ -26,7 +26,7 @@ vm=$build/vm
 # VM tests and their timeouts in seconds (TCG)
 # (sec_* tests: MPTCPSEC_SIZE defaults to 4M, 8M for sec_linkdown; the
 # perf kernel runs sec_transfer with 64M through sec_transfer_64M)
-debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120 topo_selftest:600
+debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120
 	mptcp_two_path:900 sec_sockopt:120 sec_transfer:900 sec_capture:600
 	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
 	sec_tamper:600 sec_pm:900 tls_transfer:300 attack_fig9:600
@@ -35,6 +35,11 @@ perf_tests="sec_transfer_64M:900 sec_ctrl_forge:1500 attack_matrix:900
 	upstream_mptcp_connect:1500 upstream_mptcp_join:1500"
 if [ "${1:-}" = --upstream-full ]; then
 	debug_tests="upstream_all:10800"
+	perf_tests=
+elif [ "${1:-}" = --topo ]; then
+	# the namespace topology library's own tests (the test harness, not
+	# MPTCPsec): `make check-topo`
+	debug_tests="topo_selftest:600"
 	perf_tests=
 elif [ -n "${CHECK_TESTS:-}" ]; then
 	debug_tests=$CHECK_TESTS
