@@ -784,10 +784,9 @@ static void mptcp_sec_apply_signals(struct sock *ssk)
 }
 
 /* Client, the server's first verified record: the connection is
- * established, data held back may go.  Usually the server's first DSS
- * already set fully_established for the path manager (upstream's
- * check_fully_established()), and the pending Data-ACK of the record
- * pushes the data; this covers the other cases.  ssk lock, no data lock.
+ * established (no unverified option could do it, see
+ * check_fully_established()), data held back may go.  ssk lock, no data
+ * lock.
  */
 static void mptcp_sec_established(struct sock *sk, struct sock *ssk)
 {
