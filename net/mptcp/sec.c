@@ -181,17 +181,17 @@ void mptcp_sec_sock_destroy(struct mptcp_sock *msk)
 	mptcp_sec_free(sec);
 }
 
-/* The per-subflow record state; ssk lock or the subflow is unreachable */
-static void mptcp_sec_subflow_clear(struct mptcp_subflow_context *subflow)
-{
-	kfree_skb(subflow->sec.rx_skb);
-	memset(&subflow->sec, 0, sizeof(subflow->sec));
-}
-
 void mptcp_sec_subflow_release(struct mptcp_subflow_context *subflow)
 {
 	kfree_skb(subflow->sec.rx_skb);
 	subflow->sec.rx_skb = NULL;
+}
+
+/* The per-subflow record state; ssk lock or the subflow is unreachable */
+static void mptcp_sec_subflow_clear(struct mptcp_subflow_context *subflow)
+{
+	mptcp_sec_subflow_release(subflow);
+	memset(&subflow->sec, 0, sizeof(subflow->sec));
 }
 
 /* A fresh state with the same configuration, for the next connection of

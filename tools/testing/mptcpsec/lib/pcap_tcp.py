@@ -18,7 +18,9 @@ import struct
 import sys
 
 
-def packets(path):
+def segments(path):
+    """((src, sport, dst, dport), flags, options, payload) of the TCP
+    segments of a pcap file"""
     with open(path, 'rb') as f:
         data = f.read()
     if len(data) < 24:
@@ -61,7 +63,12 @@ def packets(path):
             continue
         sport, dport = struct.unpack('>HH', tcp[:4])
         doff = (tcp[12] >> 4) * 4
-        yield (src, sport, dst, dport), tcp[20:doff], tcp[doff:]
+        yield (src, sport, dst, dport), tcp[13], tcp[20:doff], tcp[doff:]
+
+
+def packets(path):
+    for addrs, _, opts, payload in segments(path):
+        yield addrs, opts, payload
 
 
 def options(raw):

@@ -64,6 +64,8 @@ import sys
 import threading
 import time
 
+from pcap_tcp import segments
+
 IPPROTO_MPTCP = 262
 SOL_MPTCP = 284
 KEY, POLICY, INFO, SUITES = 64, 65, 66, 67
@@ -694,39 +696,10 @@ def mptcp_of(opts):
 
 def packets_with_flags(path):
     """(sport, dport, flags, options, payload) of the IPv4 TCP segments
-    of a pcap file (as lib/pcap_tcp.py reads them, plus the flags)"""
-    with open(path, 'rb') as f:
-        data = f.read()
-    if len(data) < 24:
-        return
-    end = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
-    link = struct.unpack(end + 'I', data[20:24])[0]
-    off = 24
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(end + 'IIII', data[off:off + 16])
-        off += 16
-        pkt = data[off:off + incl]
-        off += incl
-        if link == 1:
-            if len(pkt) < 14:
-                continue
-            etype = struct.unpack('>H', pkt[12:14])[0]
-            l3 = pkt[14:]
-        elif link == 113:
-            etype = struct.unpack('>H', pkt[14:16])[0]
-            l3 = pkt[16:]
-        else:
-            return
-        if etype != 0x0800 or len(l3) < 20 or l3[9] != 6:
-            continue
-        ihl = (l3[0] & 15) * 4
-        tot = struct.unpack('>H', l3[2:4])[0]
-        tcp = l3[ihl:tot]
-        if len(tcp) < 20:
-            continue
-        sport, dport = struct.unpack('>HH', tcp[:4])
-        doff = (tcp[12] >> 4) * 4
-        yield sport, dport, tcp[13], tcp[20:doff], tcp[doff:]
+    of a pcap file"""
+    for (src, sport, _, dport), flags, opts, payload in segments(path):
+        if len(src) == 4:
+            yield sport, dport, flags, opts, payload
 
 
 def settle(path, quiet=0.6, most=10):
