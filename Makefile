@@ -4,7 +4,7 @@
 #
 #   make demo     build, boot, and show one modified byte against TLS over
 #                 MPTCP, plain MPTCP and MPTCPsec (Figure 9; main job)
-#   make check    build, boot and run every test; ends with "N passed, N failed"
+#   make check    build, boot and run every test; ends with "N passed, N failed, N skipped"
 #   make help     all targets
 #
 # Both install what is missing from Debian's packages first (make deps).

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: host-side tests, then the VM tests as KTAP; ends with
-# "N passed, N failed".  Exit 1 on any failure, timeout or kernel splat.
+# "N passed, N failed, N skipped".  Exit 1 on any failure, timeout or kernel splat.
 #
 # Two VM runs:
 #   debug  the test kernel (KASAN, UBSAN, lockdep, kmemleak): KUnit and
@@ -47,34 +47,35 @@ elif [ -n "${CHECK_TESTS:-}" ]; then
 fi
 
 start=$(date +%s)
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
 # vm_run DIR RUN-VM-ARGS...: one VM run; adds its summary to the totals.
 # A run that stops before report.sh wrote a fresh summary is one failure.
 vm_run() {
-	local dir=$1 p f rc
+	local dir=$1 p f s rc
 	shift
 	rm -f "$dir/summary"
 	"$here/vm/run-vm.sh" --out "$dir" "$@"
 	rc=$?
-	if [ "$rc" -gt 1 ] || ! read -r p f _ < "$dir/summary"; then
+	if [ "$rc" -gt 1 ] || ! read -r p f s < "$dir/summary"; then
 		echo "not ok - vm run in ${dir#"$repo"/} # run-vm.sh exit status $rc, no summary"
-		p=0 f=1
+		p=0 f=1 s=0
 	fi
-	passed=$((passed + p)); failed=$((failed + f))
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + ${s:-0}))
 }
 
 # host_test NAME SCRIPT: a host-side KTAP script; a non-zero exit without
 # a failed result still counts as one failure
 host_test() {
-	local out r p f
+	local out r p f s
 	echo "# host tests: $1"
 	out=$("$2" 2>&1)
 	r=$?
 	echo "$out"
-	read -r p f _ < <(ktap_count <(echo "$out"))
+	read -r p f s < <(ktap_count <(echo "$out"))
 	[ "$r" = 0 ] || [ "$f" != 0 ] || f=1
-	passed=$((passed + p)); failed=$((failed + f))
+	[ $((p + f + s)) != 0 ] || f=1
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 
 host_test "splat scanner on canned logs" "$here/selftest-splat-scan.sh"
@@ -103,5 +104,5 @@ done
 
 secs=$(( $(date +%s) - start ))
 echo "# tests took $((secs / 60)) min $((secs % 60)) s"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -8,9 +8,9 @@
 # Top-level KTAP entries: each KUnit suite (from the guest's kernel log),
 # each test script of the plan (its own KTAP lines become subtests), and
 # "kernel_log_clean" (no splat in the kernel log, no kmemleak report).
-# Counting is by leaf: a script's subtests when it printed any, else the
-# script; a script that exits non-zero although all its subtests passed
-# adds one failure.  Writes OUTDIR/summary: "<passed> <failed> <skipped>".
+# Counting is by leaf: a script's subtests.  A script that exits non-zero
+# although all its subtests passed, that printed no result at all, or
+# fewer or more results than its plan ("1..N") adds one failure.  Writes OUTDIR/summary: "<passed> <failed> <skipped>".
 set -uo pipefail
 
 out=${1:?usage: report.sh OUTDIR}
@@ -70,6 +70,7 @@ while read -r name _; do
 		echo "# left behind: $(cat "$out/$name.leak")" >> "$log"
 		[ "$rc" != 0 ] || rc=leak
 	fi
+	planned=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n1)
 	case "$rc" in
 	0) ;;
 	leak) why="left network namespaces behind" ;;
@@ -77,10 +78,13 @@ while read -r name _; do
 	none) why="did not run (VM died?)" ;;
 	*) why="exit status $rc" ;;
 	esac
+	if [ -z "$why" ] && [ $((p + x + s)) = 0 ]; then
+		why="printed no result"
+	elif [ -z "$why" ] && [ "${planned:-none}" != $((p + x + s)) ]; then
+		why="$((p + x + s)) results for a plan of ${planned:-none}"
+	fi
 	if [ -n "$why" ] && [ "$x" = 0 ]; then
 		fail=$((fail + 1))
-	elif [ -z "$why" ] && [ $((p + x + s)) = 0 ]; then
-		pass=$((pass + 1))
 	fi
 	if [ -z "$why" ] && [ "$x" = 0 ]; then
 		add "ok" "$name" "$log"
