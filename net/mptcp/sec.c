@@ -594,6 +594,9 @@ int mptcp_sec_getsockopt(struct mptcp_sock *msk, int optname,
 	unsigned int n;
 	int policy;
 
+	/* the layout is uAPI: Documentation/networking/mptcpsec.rst */
+	BUILD_BUG_ON(sizeof(info) != 88 ||
+		     offsetof(struct mptcp_sec_info, msi_records_sealed) != 56);
 	lock_sock(sk);
 	sec = msk->sec;
 	policy = sec ? sec->policy : mptcp_sec_net_policy(sock_net(sk));

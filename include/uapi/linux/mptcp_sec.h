@@ -89,7 +89,7 @@ enum mptcp_sec_state {
 #define MPTCP_SEC_SESSION_ID_MAX	48
 
 /**
- * struct mptcp_sec_info - MPTCPsec state of one connection
+ * struct mptcp_sec_info - MPTCPsec state of one connection (88 bytes)
  * @msi_state: enum mptcp_sec_state
  * @msi_policy: enum mptcp_sec_policy of the socket
  * @msi_suite: cipher suite byte (0x21 AES-128-GCM, 0x22 AES-256-GCM,
@@ -97,6 +97,7 @@ enum mptcp_sec_state {
  * @msi_session_id_len: bytes used in @msi_session_id (33), 0 unless secured
  * @msi_session_id: session ID for channel binding: suite byte followed by
  *	32 bytes both ends compute alike
+ * @msi_reserved: zero; makes the padding before the counters explicit
  * @msi_records_sealed: data records this socket sealed
  * @msi_records_opened: data records this socket verified and decrypted
  * @msi_auth_failures: records or control records that failed verification
@@ -108,6 +109,7 @@ struct mptcp_sec_info {
 	__u8	msi_suite;
 	__u8	msi_session_id_len;
 	__u8	msi_session_id[MPTCP_SEC_SESSION_ID_MAX];
+	__u8	msi_reserved[4];
 	__u64	msi_records_sealed;
 	__u64	msi_records_opened;
 	__u64	msi_auth_failures;

@@ -15,7 +15,8 @@ import sys
 SOL_MPTCP = 284
 IPPROTO_MPTCP = 262
 KEY, POLICY, INFO, SUITES = 64, 65, 66, 67
-INFO_FMT = '=BBBB48sQQQQ'
+# struct mptcp_sec_info: 4 bytes, session id[48], reserved[4], 4 x u64
+INFO_FMT = '=BBBB48s4xQQQQ'
 PORT_DROP = int(sys.argv[1])
 
 

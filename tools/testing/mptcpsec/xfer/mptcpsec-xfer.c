@@ -59,6 +59,7 @@ struct mptcp_sec_info {
 	uint8_t		msi_suite;
 	uint8_t		msi_session_id_len;
 	uint8_t		msi_session_id[MPTCP_SEC_SESSION_ID_MAX];
+	uint8_t		msi_reserved[4];
 	uint64_t	msi_records_sealed;
 	uint64_t	msi_records_opened;
 	uint64_t	msi_auth_failures;
