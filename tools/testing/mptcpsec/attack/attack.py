@@ -19,7 +19,9 @@ duplicate):
   replay  the held segment's headers with the payload of an earlier
           genuine segment of the same connection (DIR/old.pkt, recorded by
           mptcpsec-nfq --record-at), cut to the same length
-  rst     a bare RST (no options) with the held segment's seq
+  rst     a bare RST (no options) with the held segment's seq, IP ID
+          0xa77c and TOS 0x28 (MARK) so that the receiver can count its
+          arrival
 
 Prints one "attack: ..." line; exit status 0 when the segment was sent.
 """
@@ -34,6 +36,7 @@ from scapy.layers.inet import IP, TCP
 from scapy.utils import checksum
 
 WAIT_SEC = 240
+MARK = dict(id=0xa77c, tos=0x28)
 
 
 def wait_for(path, secs):
@@ -50,7 +53,7 @@ def forge(mode, held, old, text):
     tcp = pkt[TCP]
     plen = len(bytes(tcp.payload))
     if mode == 'rst':
-        new = IP(src=pkt.src, dst=pkt.dst, ttl=pkt.ttl) / \
+        new = IP(src=pkt.src, dst=pkt.dst, ttl=pkt.ttl, **MARK) / \
             TCP(sport=tcp.sport, dport=tcp.dport, seq=tcp.seq, ack=tcp.ack,
                 flags='RA', window=tcp.window)
         return new, 0

@@ -35,7 +35,10 @@
 #                          upload SIZE from the client in 4096-byte writes;
 #                          server timeline in $TOPO_TMP/NAME.timeline
 #   attack_outcome NAME SIZE   "completed=yes|no intact=yes|no aborted=yes|no
-#                          result=... error=..." from both summary lines
+#                          result=... error=... mismatch_at=... tls_cause=..."
+#                          from both summary lines and the server's output
+#   attack_mismatch_at NAME / attack_landed_in NAME   where the server saw
+#                          the first changed byte; inside the fired segment?
 
 ATTACK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ATTACK_NFQ=${BUILD:-$(cd "$ATTACK_DIR/../../../.." && pwd)/build}/bin/mptcpsec-nfq
@@ -240,12 +243,40 @@ attack_outcome() {
 	if [ "$comp" = yes ] && [ "$rs" = completed ] && [ -n "$tx" ] && [ "$tx" = "$rx" ]; then
 		intact=yes
 	fi
-	if [ "$rc" = aborted ] || [ "$rs" = aborted ] || [ "$rs" = none ]; then
+	# aborted: a summary line says so (a server that printed nothing did
+	# not abort: it may never have run)
+	if [ "$rc" = aborted ] || [ "$rs" = aborted ]; then
 		abort=yes
 	fi
 	echo "completed=$comp intact=$intact aborted=$abort result_cli=$rc" \
 		"result_srv=$rs recv=${recv:-0} error=${err:-none}" \
+		"srv_summary=$([ "$rs" = none ] && echo no || echo yes)" \
+		"mismatch_at=$(attack_mismatch_at "$name")" \
+		"tls_cause=$(case $err in *bad_record_mac*) echo bad_record_mac ;; *) echo none ;; esac)" \
 		"sec_state=$(xfer_field sec_state "$c")"
+}
+
+# attack_mismatch_at NAME: the stream offset of the first byte the server
+# received changed (mptcpsec-xfer's "data mismatch at offset N"), or "-"
+attack_mismatch_at() {
+	local o
+	o=$(sed -n 's/.*data mismatch at offset \([0-9]*\).*/\1/p' "$TOPO_TMP/$1.srv" 2>/dev/null | head -n1)
+	echo "${o:--}"
+}
+
+# attack_landed_in NAME: "yes" when the server's first changed byte lies in
+# the segment the helper fired on (dsn_off, len of its "fired" event)
+attack_landed_in() {
+	local at off len
+	at=$(attack_mismatch_at "$1")
+	off=$(attack_event "$1" fired dsn_off)
+	len=$(attack_event "$1" fired len)
+	if [ "$at" != - ] && [ -n "$off" ] && [ -n "$len" ] &&
+	   [ "$at" -ge "$off" ] && [ "$at" -lt $((off + len)) ]; then
+		echo yes
+	else
+		echo no
+	fi
 }
 
 # okv KEY TEXT: the value of KEY=... in TEXT

@@ -37,6 +37,9 @@ from scapy.all import Ether, IP, TCP, Raw, AsyncSniffer, conf, rdpcap, sendp
 
 conf.verb = 0
 MPTCP = 30
+# every forged segment (not the probe) carries this IP ID and TOS, so that
+# the receiver's firewall can count what arrived (tests/sec_ctrl_forge.sh)
+MARK = dict(id=0xa77c, tos=0x28)
 
 
 def mptcp_opts(tcp):
@@ -142,7 +145,7 @@ def forge(tmpl, rcv, mopts, payload=b''):
     for o in mopts:
         opts.append((MPTCP, o))
     pkt = Ether(src=rcv[Ether].dst, dst=rcv[Ether].src) / \
-        IP(src=rcv[IP].dst, dst=rcv[IP].src, ttl=tmpl[IP].ttl) / \
+        IP(src=rcv[IP].dst, dst=rcv[IP].src, ttl=tmpl[IP].ttl, **MARK) / \
         TCP(sport=r.dport, dport=r.sport, seq=r.ack, ack=r.seq, flags='A',
             window=tmpl[TCP].window, options=opts)
     if payload:
@@ -283,7 +286,7 @@ def neigh_mac(iface, dst):
 def cmd_join(pcap, src, dst, dport, iface):
     tok = join_token(pcap)
     o = bytes([0x10, 7]) + struct.pack('!II', tok, struct.unpack('!I', os.urandom(4))[0])
-    pkt = IP(src=src, dst=dst) / TCP(sport=40000 + os.getpid() % 20000,
+    pkt = IP(src=src, dst=dst, **MARK) / TCP(sport=40000 + os.getpid() % 20000,
                                      dport=int(dport), flags='S',
                                      seq=struct.unpack('!I', os.urandom(4))[0],
                                      options=[('MSS', 1460), (MPTCP, o)])

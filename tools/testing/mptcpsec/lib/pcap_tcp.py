@@ -9,9 +9,11 @@
   pcap_tcp.py tcprst PORT FILE...
       MP_TCPRST options (kind 30, subtype 8) on connections with PORT;
       prints one line per option, then "mp_tcprst_0x0f=N
-      data_after_0x0f=B payload_to_port=P": B payload bytes sent on that
-      subflow after it was reset with reason 0x0f, P payload bytes towards
-      PORT in the capture.
+      data_after_0x0f=B data_after_0x0f_late=L payload_to_port=P
+      to_port_before_0x0f=Q": B payload bytes sent on that subflow after
+      it was reset with reason 0x0f, L of them more than 1 s after the
+      reset (no longer in flight), P payload bytes towards PORT in the
+      capture, Q of them before the first 0x0f reset.
 No scapy needed; plain struct parsing.
 """
 import struct
@@ -21,6 +23,12 @@ import sys
 def segments(path):
     """((src, sport, dst, dport), flags, options, payload) of the TCP
     segments of a pcap file"""
+    for _, addrs, flags, opts, payload in timed_segments(path):
+        yield addrs, flags, opts, payload
+
+
+def timed_segments(path):
+    """segments(), each preceded by its capture time in seconds"""
     with open(path, 'rb') as f:
         data = f.read()
     if len(data) < 24:
@@ -35,7 +43,9 @@ def segments(path):
     link = struct.unpack(end + 'I', data[20:24])[0]
     off = 24
     while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(end + 'IIII', data[off:off + 16])
+        sec, frac, incl, _ = struct.unpack(end + 'IIII', data[off:off + 16])
+        # microseconds (a1b2c3d4) or nanoseconds (a1b23c4d)
+        ts = sec + frac / (1e9 if magic[1:3] in (b'\x3c\xb2', b'\xb2\x3c') else 1e6)
         off += 16
         pkt = data[off:off + incl]
         off += incl
@@ -63,7 +73,7 @@ def segments(path):
             continue
         sport, dport = struct.unpack('>HH', tcp[:4])
         doff = (tcp[12] >> 4) * 4
-        yield (src, sport, dst, dport), tcp[13], tcp[20:doff], tcp[doff:]
+        yield ts, (src, sport, dst, dport), tcp[13], tcp[20:doff], tcp[doff:]
 
 
 def packets(path):
@@ -99,29 +109,39 @@ def scan(pattern, files):
           f'payload_bytes={sum(len(p) for p in payloads)} hits={hits}')
 
 
+LATE = 1.0      # s after a reset: what the peer had in flight has arrived
+
+
 def tcprst(port, files):
     n = 0
-    reset = set()
-    after = 0
-    to_port = 0
+    reset = {}
+    after = late = to_port = before = 0
+    first = None
     for f in files:
-        for flow, opts, payload in packets(f):
+        for ts, flow, _, opts, payload in timed_segments(f):
             if port not in (flow[1], flow[3]):
                 continue
             if flow[3] == port:
                 to_port += len(payload)
+                if first is None:
+                    before += len(payload)
             key = frozenset([(flow[0], flow[1]), (flow[2], flow[3])])
             if key in reset:
                 after += len(payload)
+                if ts > reset[key] + LATE:
+                    late += len(payload)
             for kind, o in options(opts):
                 if kind == 30 and len(o) >= 4 and o[2] >> 4 == 8:
                     print(f'mp_tcprst sport={flow[1]} dport={flow[3]} '
                           f'flags=0x{o[2] & 15:x} reason=0x{o[3]:02x}')
                     if o[3] == 0x0f:
                         n += 1
-                        reset.add(key)
+                        reset.setdefault(key, ts)
+                        if first is None:
+                            first = ts
     print(f'mp_tcprst_0x0f={n} data_after_0x0f={after} '
-          f'payload_to_port={to_port}')
+          f'data_after_0x0f_late={late} payload_to_port={to_port} '
+          f'to_port_before_0x0f={before}')
 
 
 if __name__ == '__main__':

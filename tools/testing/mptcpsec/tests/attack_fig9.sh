@@ -100,6 +100,7 @@ run_mode() {
 	{
 		echo "mode=$m $o fired=$(attack_fired "$name") tamper_t=${rel:-?}" \
 			"tamper_dsn_off=$(attack_event "$name" fired dsn_off)" \
+			"tamper_byte=$(attack_event "$name" fired byte)" \
 			"SecAuthFailData=$auth SecSubflowReset=$reset" \
 			"TcpEstabResets=$((p1 + p2)) timeline_points=$c size=$bytes"
 	} > "$out/$m.summary"
@@ -129,14 +130,21 @@ for m in $modes; do
 	case $m in
 	tls)
 		say "  TLS/MPTCP: $(attack_kv recv "$s") of $bytes bytes received, aborted=$abort (error $(attack_kv error "$s"))"
-		if [ "$abort" = yes ] && [ "$comp" = no ]; then
+		# aborted because of the changed byte: TLS's bad_record_mac
+		if [ "$abort" = yes ] && [ "$comp" = no ] &&
+		   [ "$(attack_kv tls_cause "$s")" = bad_record_mac ]; then
 			ktap_ok "fig9_tls_aborted"
 		else
 			ktap_not_ok "fig9_tls_aborted" "$s"
 		fi ;;
 	plain)
 		say "  MPTCP: completed=$comp, data intact=$intact"
-		if [ "$comp" = yes ] && [ "$intact" = no ]; then
+		# corrupted exactly where the attacker changed the byte
+		want=$(awk -v o="$(attack_kv tamper_dsn_off "$s")" -v b="$(attack_kv tamper_byte "$s")" \
+			'BEGIN { if (o ~ /^[0-9]+$/ && b ~ /^[0-9]+$/) print o + b }')
+		say "  MPTCP: first changed byte at offset $(attack_kv mismatch_at "$s"), the attacker's is ${want:-?}"
+		if [ "$comp" = yes ] && [ "$intact" = no ] &&
+		   [ "$(attack_kv mismatch_at "$s")" = "${want:-none}" ]; then
 			ktap_ok "fig9_plain_completed_corrupted"
 		else
 			ktap_not_ok "fig9_plain_completed_corrupted" "$s"

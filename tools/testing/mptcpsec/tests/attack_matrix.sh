@@ -12,7 +12,18 @@
 # connection aborted, were subflows reset (MPTcpExtSecSubflowReset on
 # either end, or more TcpEstabResets than in the mode's no-attack control
 # row: MPTCPsec closes its subflows with resets), plus what the row
-# measures itself (e.g. whether the pattern was visible in the capture).  Results:
+# measures itself (e.g. whether the pattern was visible in the capture).
+#
+# Every attacked cell first proves that the attack happened: its row
+# prints evidence=yes only with its own proof (the helper fired, the forged
+# segment was sent, the option was stripped, the capture holds the whole
+# transfer, the forged RST reached the server), and EXPECT requires it.
+# Where MPTCPsec must reset a subflow, SecSubflowReset and an
+# authentication failure (SecAuthFail*, SecBadRecord) must both have been
+# counted; where TLS must abort, the cause must be bad_record_mac; where
+# plain MPTCP must be corrupted, the server's first changed byte must lie
+# in the segment the attacker changed.  A cell without its evidence fails
+# (racy rows are tried again first).  Results:
 # $MPTCPSEC_OUT/attack/matrix.csv and matrix.md; KTAP: one result per
 # cell, checking the expectations in EXPECT below.
 #
@@ -53,24 +64,24 @@ rst|forged RST with the live seq on path 1"
 EXPECT="none plain completed=yes intact=yes
 none tls completed=yes intact=yes
 none sec completed=yes intact=yes sec_state=secured
-eavesdrop plain plaintext=yes
-eavesdrop tls plaintext=no completed=yes intact=yes
-eavesdrop sec plaintext=no completed=yes intact=yes sec_state=secured
-modify plain completed=yes intact=no
-modify tls aborted=yes intact=no
-modify sec completed=yes intact=yes subflows_reset=yes sec_state=secured
-inject plain intact=no
-inject tls aborted=yes intact=no
-inject sec completed=yes intact=yes subflows_reset=yes sec_state=secured
-replay plain intact=no
-replay tls aborted=yes intact=no
-replay sec completed=yes intact=yes subflows_reset=yes sec_state=secured
-mpc_strip plain completed=yes intact=yes mptcp=no
-mpc_strip tls completed=yes intact=yes mptcp=no
-mpc_strip sec plaintext_delivered=no
-rst plain completed=yes intact=yes
-rst tls completed=yes intact=yes
-rst sec completed=yes intact=yes sec_state=secured
+eavesdrop plain evidence=yes plaintext=yes
+eavesdrop tls evidence=yes plaintext=no completed=yes intact=yes
+eavesdrop sec evidence=yes plaintext=no completed=yes intact=yes sec_state=secured
+modify plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
+modify tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
+modify sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
+inject plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
+inject tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
+inject sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
+replay plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
+replay tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
+replay sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
+mpc_strip plain evidence=yes completed=yes intact=yes mptcp=no
+mpc_strip tls evidence=yes completed=yes intact=yes mptcp=no
+mpc_strip sec evidence=yes aborted=yes error=ECONNREFUSED recv=0 srv_neg_refused=yes plaintext_delivered=no
+rst plain evidence=yes completed=yes intact=yes
+rst tls evidence=yes completed=yes intact=yes
+rst sec evidence=yes completed=yes intact=yes sec_state=secured
 ${MATRIX_EXPECT_EXTRA:-}"
 
 # Rows whose forged segment races the genuine one: the router holds the
@@ -121,26 +132,52 @@ row_none() {
 	attack_xfer "$2" "$3" "$1" "$bytes"
 }
 
+# evidence yes|no WHY: the row's proof that its attack was applied
+evidence() {
+	echo "evidence=$1"
+	[ "$1" = yes ] || echo "no evidence of the attack: $2" >&2
+}
+
+# the capture must hold at least the whole transfer and the scanner must
+# have read it, else "no plaintext" proves nothing
 row_eavesdrop() {
-	local cap r
+	local cap r c
 	cap=$(attack_capture_start "$2" "$3") || return 1
 	attack_xfer "$2" "$3" "$1" "$bytes" -k "$pattern" -- -k "$pattern"
 	attack_capture_stop "$cap"
 	r=$(/usr/bin/python3 "$here/lib/pcap_tcp.py" scan "$pattern" "$TOPO_TMP/$2.pcap")
 	echo "$r" >&2
+	c=$(attack_kv payload_bytes "$r")
 	if [ "$(attack_kv hits "$r")" -gt 0 ] 2>/dev/null; then
 		echo "plaintext=yes"
 	else
 		echo "plaintext=no"
 	fi
-	echo "capture=$(attack_kv payload_bytes "$r")B"
+	echo "capture=${c:-none}B"
+	if [ -n "$(attack_kv hits "$r")" ] && [ "${c:-0}" -ge "$bytes" ] 2>/dev/null; then
+		evidence yes
+	else
+		evidence no "capture of ${c:-no} payload bytes, scanner: ${r:-no output}"
+	fi
 }
 
+# fired: the helper changed a byte; where it did (for the plain row)
 row_modify() {
+	local f
 	attack_start "$2" "$3" -- --after-dsn "$after" --flip 100 || return 1
 	attack_xfer "$2" "$3" "$1" "$bytes"
 	attack_stop "$2"
-	echo "fired=$(attack_fired "$2")"
+	f=$(attack_fired "$2")
+	echo "fired=$f"
+	if [ "$f" = 1 ]; then evidence yes; else evidence no "fired=$f"; fi
+	_row_where "$2"
+}
+
+# _row_where CELL: did the server's first changed byte fall in the segment
+# the helper fired on
+_row_where() {
+	echo "mismatch_at=$(attack_mismatch_at "$1") fired_dsn_off=$(attack_event "$1" fired dsn_off)"
+	echo "corrupted_where_attacked=$(attack_landed_in "$1")"
 }
 
 # _row_forge MODE CELL PORT FORGE [NFQ-ARGS]: hold a segment, forge one
@@ -152,26 +189,64 @@ _row_forge() {
 	attack_xfer "$cell" "$p" "$m" "$bytes"
 	attack_stop "$cell"
 	cat "$TOPO_TMP/$cell.forge" >&2
-	echo "fired=$(attack_fired "$cell") forged=$(grep -c '^attack: .* sent' "$TOPO_TMP/$cell.forge")"
+	FIRED=$(attack_fired "$cell")
+	FORGED=$(grep -c '^attack: .* sent' "$TOPO_TMP/$cell.forge")
+	echo "fired=$FIRED forged=$FORGED"
+}
+
+# the segment was held and the forgery sent
+_row_forged() {
+	if [ "$FIRED" = 1 ] && [ "$FORGED" = 1 ]; then
+		evidence yes
+	else
+		evidence no "fired=$FIRED forged=$FORGED"
+	fi
 }
 
 row_inject() {
 	_row_forge "$1" "$2" "$3" inject
+	_row_forged
+	_row_where "$2"
 }
 
 row_replay() {
 	_row_forge "$1" "$2" "$3" replay --record-at 50K
+	_row_forged
+	_row_where "$2"
 }
 
+# the forged RST must reach the server: a counter in the server's input
+# for the forged RST (attack.py marks it: IP ID 0xa77c, TOS 0x28) on path 1
 row_rst() {
+	local n
+	topo_srv nft -f - <<-EOT
+	table inet mptcpsec_rst {
+		chain in {
+			type filter hook input priority -10; policy accept;
+			iifname "$(topo_srv_if 1)" ip id 0xa77c ip dscp 0x0a tcp dport $3 tcp flags & rst == rst counter
+		}
+	}
+	EOT
 	_row_forge "$1" "$2" "$3" rst
+	n=$(topo_srv nft list table inet mptcpsec_rst 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -n1)
+	topo_srv nft delete table inet mptcpsec_rst 2>/dev/null
+	echo "rst_arrived=${n:-0}"
+	if [ "$FIRED" = 1 ] && [ "$FORGED" = 1 ] && [ "${n:-0}" -ge 1 ]; then
+		evidence yes
+	else
+		evidence no "fired=$FIRED forged=$FORGED rst_arrived=${n:-0}"
+	fi
 }
 
 row_mpc_strip() {
+	local n
 	attack_start "$2" "$3" --syn-only -- --strip 0,15 || return 1
 	attack_xfer "$2" "$3" "$1" "$bytes"
 	attack_stop "$2"
-	echo "stripped=$(sed -n 's/^nfq: summary .*stripped=\([0-9]*\).*/\1/p' "$TOPO_TMP/$2.nfq")"
+	n=$(sed -n 's/^nfq: summary .*stripped=\([0-9]*\).*/\1/p' "$TOPO_TMP/$2.nfq")
+	echo "stripped=${n:-0}"
+	if [ "${n:-0}" -ge 1 ]; then evidence yes; else evidence no "stripped=${n:-0}"; fi
 }
 
 # ------------------------------------------------------------------ cells
@@ -201,6 +276,16 @@ cell() {
 	s2=$(nstat_d cli "$name" MPTcpExtSecSubflowReset)
 	a=$(nstat_d srv "$name" MPTcpExtSecAuthFailData)
 	mpc=$(nstat_d srv "$name" MPTcpExtMPCapableSYNRX)
+	# an MPTCPsec reset proven: a subflow reset after a failed verification
+	local af=0 ns rej=no nr
+	for ns in srv cli; do
+		for c in SecAuthFailData SecAuthFailOpt SecAuthFailCtrl SecBadRecord; do
+			v=$(nstat_d "$ns" "$name" "MPTcpExt$c")
+			af=$((af + ${v:-0}))
+		done
+	done
+	[ $((s1 + s2)) -ge 1 ] && [ "$af" -ge 1 ] && rej=yes
+	nr=$(nstat_d srv "$name" MPTcpExtSecNegRefused)
 	local reset=no pd=no mp=yes c diag=
 	# for the diagnostics: what the server's stacks did with odd segments
 	for c in TcpInCsumErrors TcpExtTCPOFOQueue TcpExtDelayedACKLost \
@@ -227,7 +312,8 @@ cell() {
 	fi
 	CELL_LINE="row=$row mode=$m $o subflows_reset=$reset plaintext_delivered=$pd"
 	CELL_LINE+=" mptcp=$mp estab_resets=$((r1 + r2)) sec_subflow_reset=$((s1 + s2))"
-	CELL_LINE+=" sec_auth_fail_data=${a:-0} $extra"
+	CELL_LINE+=" sec_auth_fail_data=${a:-0} sec_auth_fail=$af sec_rejected=$rej"
+	CELL_LINE+=" srv_neg_refused=$([ "${nr:-0}" -ge 1 ] && echo yes || echo no) $extra"
 }
 
 # check ROW MODE LINE: the expectations of EXPECT for the cell
@@ -294,8 +380,13 @@ while IFS='|' read -r row desc; do
 		[ "$racy" = 0 ] || client_slow_timers restore
 		notes=
 		case $row in
-		eavesdrop) notes="plaintext visible: $(attack_kv plaintext "$line")" ;;
-		mpc_strip) notes="MPTCP negotiated: $(attack_kv mptcp "$line")" ;;
+		eavesdrop) notes="plaintext visible: $(attack_kv plaintext "$line"), captured $(attack_kv capture "$line")" ;;
+		mpc_strip) notes="stripped $(attack_kv stripped "$line"), MPTCP negotiated: $(attack_kv mptcp "$line")" ;;
+		rst) notes="forged RST arrived $(attack_kv rst_arrived "$line")" ;;
+		modify|inject|replay)
+			notes="fired $(attack_kv fired "$line")"
+			[ "$m" = plain ] && notes+=", first changed byte at $(attack_kv mismatch_at "$line") (segment at $(attack_kv fired_dsn_off "$line"))"
+			[ "$m" = tls ] && notes+=", TLS cause $(attack_kv tls_cause "$line")" ;;
 		esac
 		[ "$m" = sec ] && notes+="${notes:+; }sec_state $(attack_kv sec_state "$line"), SecAuthFailData $(attack_kv sec_auth_fail_data "$line")"
 		notes+="${notes:+; }TCP resets $(attack_kv estab_resets "$line")"

@@ -25,7 +25,11 @@
 #                         (path demoted)             SecJoinBad, no join
 #   JOIN, stale token     MPJoinNoTokenFound         MPJoinNoTokenFound
 #                         (plain resists too: its token lookup)
-# Every MPTCPsec transfer must arrive intact and secured.
+# Every MPTCPsec transfer must arrive intact and secured.  Every result
+# first requires that its forgery arrived: lib/mptcp_forge.py marks what
+# it forges (IP ID 0xa77c, TOS 0x28) and a counter in the input of both
+# ends counts the marked segments of the case (the B-bit case: the
+# router rule's own counter).
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
@@ -40,6 +44,15 @@ ktap_begin 18
 topo_setup --paths 2 --router-paths "1 2" || { ktap_diag "topology setup failed"; exit 1; }
 topo_netem 1 rate 8mbit || exit 1
 topo_netem 2 rate 8mbit || exit 1
+
+to_bytes() {
+	case $1 in
+	*K) echo $((${1%K} * 1024)) ;;
+	*M) echo $((${1%M} * 1024 * 1024)) ;;
+	*) echo "$1" ;;
+	esac
+}
+EVIDENCE=
 
 nsub() {
 	topo_exec srv ss -tnH state established "( sport = :$port )" | wc -l
@@ -68,6 +81,28 @@ freeze() {
 	EOT
 }
 
+# arrivals on|NS: count the forged (marked) segments reaching cli and srv
+# from now on / print how many reached NS
+arrivals() {
+	local ns
+	if [ "$1" = on ]; then
+		for ns in cli srv; do
+			topo_exec "$ns" nft delete table inet forged 2>/dev/null
+			topo_exec "$ns" nft -f - <<-EOT
+			table inet forged {
+				chain in {
+					type filter hook input priority -10; policy accept;
+					ip id 0xa77c ip dscp 0x0a counter
+				}
+			}
+			EOT
+		done
+		return 0
+	fi
+	topo_exec "$1" nft list table inet forged 2>/dev/null |
+		sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -n1
+}
+
 # start MODE NAME up|down [SUBFLOWS]: a transfer of $size in the
 # background, path 1 captured on both router interfaces; returns once it
 # moves data on SUBFLOWS (default 2) subflows
@@ -82,6 +117,7 @@ start() {
 	fi
 	topo_nstat_reset cli
 	topo_nstat_reset srv
+	arrivals on
 	# headers only and a large buffer: a dropped segment would make the
 	# forged sequence number stale (towards the client only what the
 	# server sends and the small segments: the handshake, for the keys)
@@ -134,13 +170,19 @@ finish() {
 	[ -z "$capj" ] || topo_capture_stop "$capj" 2>/dev/null
 }
 
-# verdict NAME COND...: one result; on failure the transfer's outputs
+# verdict NAME COND...: one result, when the forgery arrived (EVIDENCE,
+# when set, replaces the count of marked segments); on failure the
+# transfer's outputs
 verdict() {
-	local t=$1
+	local t=$1 a
 	shift
-	if "$@"; then
+	a=${EVIDENCE:-$(( $(arrivals cli || echo 0) + $(arrivals srv || echo 0) ))}
+	EVIDENCE=
+	ktap_diag "$t: forged segments arrived: ${a:-0}"
+	if [ "${a:-0}" -ge 1 ] && "$@"; then
 		ktap_ok "$t"
 	else
+		[ "${a:-0}" -ge 1 ] || set -- "no forged segment arrived;" "$@"
 		ktap_not_ok "$t" "$*"
 		sed 's/^/# /' "$TOPO_TMP/$name.cli" "$TOPO_TMP/$name.srv" 2>/dev/null | tail -n 8
 		for ns in cli srv; do
@@ -237,7 +279,10 @@ for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 	start "$mode" "$name" up && forge c2s opt data_fin
 	finish
 	if [ "$mode" = plain ]; then
-		verdict plain_data_fin_truncates eval '! intact'
+		# the server saw the end of the stream early: the upload cut
+		verdict plain_data_fin_truncates eval '! intact &&
+			[ "$(xfer_field error "$TOPO_TMP/$name.srv")" = early_eof ] &&
+			[ "$(xfer_field recv "$TOPO_TMP/$name.srv")" -lt "$(to_bytes "$size")" ]'
 	else
 		verdict sec_data_fin_ignored eval 'grown srv MPTcpExtSecUnauthOptDrop 1 && sec_ok'
 	fi
@@ -261,10 +306,12 @@ for mode in ${MPTCPSEC_FORGE_MODES:-plain sec}; do
 			wait_grown cli MPTcpExtMPJoinSynAckHMacFailure 1
 		fi
 		fired=$(topo_rtr nft list table inet flipb | sed -n 's/.*counter packets \([0-9]*\).*/\1/p')
+		EVIDENCE=${fired:-0}
 		ktap_diag "B-bit rule fired on ${fired:-?} SYNs"
 		topo_rtr nft delete table inet flipb
 	fi
 	finish
+	[ -n "$EVIDENCE" ] || EVIDENCE=0
 	if [ "$mode" = plain ]; then
 		verdict plain_join_b_bit_demotes eval 'grown srv MPTcpExtMPJoinSynBackupRx 1 && intact'
 	else

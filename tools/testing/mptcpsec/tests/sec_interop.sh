@@ -12,7 +12,8 @@
 #     (reset or refused) and the server's one accept() is the MPTCPsec
 #     client that follows.
 # The plain ends have no key (no MPTCPsec offered), the plain server or
-# client namespace also net.mptcp.sec_enabled=0.
+# client namespace also net.mptcp.sec_enabled=0.  The MPTCPsec end counts
+# each outcome: SecNegPlain (opportunistic), SecNegRefused (required).
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
@@ -57,38 +58,57 @@ refused() {
 		[ "$(grep -c role=server "$TOPO_TMP/$name.srv")" = 1 ]
 }
 
+# snap / counted NS COUNTER: COUNTER of NS grew since snap (output: why)
+snap() {
+	topo_nstat_snapshot cli "$TOPO_TMP/cli.nstat"
+	topo_nstat_snapshot srv "$TOPO_TMP/srv.nstat"
+}
+counted() {
+	sec_nstat_grew "$1" "$TOPO_TMP/$1.nstat" "MPTcpExtSec$2"
+}
+
 data=(-s "$n" -r "$n")
 sec_sysctl cli 1
 sec_sysctl srv 0
 
 # opportunistic client, plain servers
 port=$((port + 1))
+snap
 out=$(xfer_run opp_mptcp "$port" "${data[@]}" --sec-key "$SEC_KEY" \
-	--sec-policy 1 --expect-sec plain -- "${data[@]}" 2>&1)
+	--sec-policy 1 --expect-sec plain -- "${data[@]}" 2>&1 &&
+	counted cli NegPlain)
 result opp_client_plain_mptcp_server $? "$out"
 port=$((port + 1))
+snap
 out=$(xfer_run opp_tcp "$port" "${data[@]}" --sec-key "$SEC_KEY" \
-	--sec-policy 1 --expect-sec plain -- "${data[@]}" -P tcp 2>&1)
+	--sec-policy 1 --expect-sec plain -- "${data[@]}" -P tcp 2>&1 &&
+	counted cli NegPlain)
 result opp_client_tcp_server $? "$out"
 
 # required client, plain servers; the follow-up client is plain MPTCP
+snap
 out=$(refused req_mptcp -- -r "$n" --sec-key "$SEC_KEY" --sec-policy 2 \
-	--expect-errno EPROTONOSUPPORT -- 2>&1)
+	--expect-errno EPROTONOSUPPORT -- 2>&1 && counted cli NegRefused)
 result req_client_plain_mptcp_server_refused $? "$out"
+snap
 out=$(refused req_tcp -P tcp -- -r "$n" --sec-key "$SEC_KEY" --sec-policy 2 \
-	--expect-errno EPROTONOSUPPORT -- -P tcp 2>&1)
+	--expect-errno EPROTONOSUPPORT -- -P tcp 2>&1 && counted cli NegRefused)
 result req_client_tcp_server_refused $? "$out"
 
 # plain client, MPTCPsec servers
 sec_sysctl cli 0
 sec_sysctl srv 1
 port=$((port + 1))
+snap
 out=$(xfer_run opp_srv "$port" "${data[@]}" -- "${data[@]}" \
-	--sec-key "$SEC_KEY" --sec-policy 1 --expect-sec plain 2>&1)
+	--sec-key "$SEC_KEY" --sec-policy 1 --expect-sec plain 2>&1 &&
+	counted srv NegPlain)
 result opp_server_plain_mptcp_client $? "$out"
+snap
 out=$(refused req_srv --sec-key "$SEC_KEY" --sec-policy 2 --expect-sec secured -- \
 	-r "$n" --expect-errno ECONNRESET,ECONNREFUSED,EPROTONOSUPPORT -- \
-	--sec-key "$SEC_KEY" --sec-policy 1 --expect-sec secured 2>&1)
+	--sec-key "$SEC_KEY" --sec-policy 1 --expect-sec secured 2>&1 &&
+	counted srv NegRefused)
 result req_server_refuses_v1_client $? "$out"
 topo_cleanup
 ktap_end

@@ -19,6 +19,8 @@
 #   leaves), then csf / set flags backup / dsf (a server-initiated subflow,
 #   which the client accepts on the listener "pm_nl_ctl listen" puts on its
 #   address and port; MP_PRIO from the server; the subflow removed).
+# Both ends must count the signals they sent and applied through control
+# records (SecSignalTx, SecSignalRx), with either path manager.
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
@@ -27,7 +29,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 PM_NL_CTL=${BUILD:-$(cd "$here/../../.." && pwd)/build}/selftests/mptcp/pm_nl_ctl
 size=${MPTCPSEC_PM_SIZE:-32M}
 
-ktap_begin 16
+ktap_begin 17
 
 topo_setup --paths 3 || { ktap_diag "topology setup failed"; exit 1; }
 for i in 1 2 3; do topo_netem "$i" rate 4mbit || exit 1; done
@@ -117,7 +119,11 @@ if start_upload kpm; then
 	check kpm_rm_addr_received grown srv MPTcpExtRmAddr 1
 	topo_exec srv ip mptcp endpoint delete id 3
 	check kpm_rm_addr_signal_removed grown cli MPTcpExtRmSubflow 1
-	check kpm_signals_in_records grown srv MPTcpExtSecSignalRx 2
+	# both ends sent and applied signals through control records: the
+	# server ADD_ADDR and RM_ADDR, the client the echo, MP_PRIO, RM_ADDR
+	check kpm_signals_in_records eval 'grown srv MPTcpExtSecSignalRx 2 &&
+		grown srv MPTcpExtSecSignalTx 2 && grown cli MPTcpExtSecSignalRx 2 &&
+		grown cli MPTcpExtSecSignalTx 2'
 	if [ -f "$TOPO_TMP/bg.$cpid.rc" ]; then
 		ktap_diag "the upload ended before the path manager steps: raise MPTCPSEC_PM_SIZE"
 	fi
@@ -159,9 +165,12 @@ if start_upload upm; then
 	topo_exec srv "$PM_NL_CTL" dsf lip "$(topo_srv_addr 3)" lport "$sport" \
 		rip "$(topo_cli_addr 1)" rport "$cport" token "$tok"
 	check upm_dsf_removed nsub_to_is srv "$cport" 1
+	# the userspace PM's ADD_ADDR, RM_ADDR and MP_PRIO went in records
+	check upm_signals_in_records eval 'grown srv MPTcpExtSecSignalTx 3 &&
+		grown cli MPTcpExtSecSignalRx 3'
 	finish upm
 else
-	for i in $(seq 6); do ktap_not_ok "upm_$i" "upload did not start"; done
+	for i in $(seq 7); do ktap_not_ok "upm_$i" "upload did not start"; done
 fi
 
 ktap_end

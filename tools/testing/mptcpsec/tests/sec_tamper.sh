@@ -6,8 +6,9 @@
 # counter proves it fired exactly once).
 #   MPTCPsec: the upload still arrives intact and secured; the server counts
 #   the authentication failure and the subflow reset, path 1 shows an
-#   MP_TCPRST with reason 0x0f on that subflow, and
-#   path 2 carried the rest.
+#   MP_TCPRST with reason 0x0f on that subflow, no data follows it on that
+#   subflow beyond what was in flight (1 s), and path 2 carried everything
+#   path 1 had not carried before the reset.
 #   plain MPTCP, same rule: the server receives corrupted data, which
 #   mptcpsec-xfer reports as a mismatch (the expected outcome there).
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ bytes=$((${size%M} * 1024 * 1024))
 pattern=$(tr -dc a-z < /dev/urandom | head -c 61)
 port=10500
 
-ktap_begin 7
+ktap_begin 8
 
 topo_setup --paths 2 --router-paths "1" || { ktap_diag "topology setup failed"; exit 1; }
 topo_mptcp_endpoints --client-subflow
@@ -112,15 +113,27 @@ else
 	ktap_not_ok "sec_tamper_mp_tcprst_0x0f_on_path1" "capture of path 1: $rst"
 fi
 
-# what path 1 carried towards the server (capture, payload incl.
-# retransmissions) plus what left the client on path 2 covers the upload
-p1=$(sed -n 's/.*payload_to_port=\([0-9]*\).*/\1/p' <<< "$rst")
-if [ "$xrc" = 0 ] && [ -n "$p1" ] && [ "${p2:-0}" -ge $((bytes - p1)) ]; then
-	ktap_diag "path 1 payload $p1 bytes, path 2 tx $p2 bytes, upload $bytes bytes"
+# the reset subflow carries nothing the client sent after it learnt of the
+# reset: only what was in flight may arrive (within 1 s)
+late=$(sed -n 's/.*data_after_0x0f_late=\([0-9]*\).*/\1/p' <<< "$rst")
+if [ "${n:-0}" -ge 1 ] && [ "${late:-x}" = 0 ]; then
+	ktap_ok "sec_tamper_no_data_after_reset"
+else
+	ktap_not_ok "sec_tamper_no_data_after_reset" \
+		"${late:-?} bytes on the reset subflow more than 1 s after the reset: $rst"
+fi
+
+# what path 1 carried towards the server before the reset (capture,
+# payload incl. retransmissions) plus what left the client on path 2
+# covers the upload: path 2 carried the rest
+p1=$(sed -n 's/.*to_port_before_0x0f=\([0-9]*\).*/\1/p' <<< "$rst")
+if [ "$xrc" = 0 ] && [ "${n:-0}" -ge 1 ] && [ -n "$p1" ] &&
+   [ "$p1" -lt "$bytes" ] && [ "${p2:-0}" -ge $((bytes - p1)) ]; then
+	ktap_diag "path 1 payload before the reset $p1 bytes, path 2 tx $p2 bytes, upload $bytes bytes"
 	ktap_ok "sec_tamper_path2_carried_rest"
 else
 	ktap_not_ok "sec_tamper_path2_carried_rest" \
-		"transfer exit $xrc, path 1 payload ${p1:-?} bytes, path 2 tx ${p2:-?} bytes, upload $bytes bytes"
+		"transfer exit $xrc, path 1 payload before the reset ${p1:-?} bytes, path 2 tx ${p2:-?} bytes, upload $bytes bytes"
 fi
 
 # --- plain MPTCP (no key), same rule

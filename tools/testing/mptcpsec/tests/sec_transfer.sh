@@ -5,7 +5,9 @@
 # at once of MPTCPSEC_SIZE bytes (default 4M), every byte checked by
 # mptcpsec-xfer, each path carrying at least 1 MB, both ends secured with
 # the suite the client put first ("X,21"), the same session id on both
-# ends, and SecRecordsOpened growing on the receiving end(s).
+# ends, and the counters of each end: SecNegOffered (client) and
+# SecNegSecured (both), SecRecordsSealed and SecCtrlOpened on the sending
+# end(s), SecRecordsOpened and SecCtrlSent on the receiving end(s).
 # tests/sec_transfer_64M.sh runs it with 64M (perf kernel).
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
@@ -30,10 +32,10 @@ for suite in 21 22 23; do
 	if [ "$suite" = 21 ]; then list=21; else list=$suite,21; fi
 	for dir in upload download bidir; do
 		case $dir in
-		upload) c=(-s "$size"); s=(-r "$size"); want=tx rcv="srv" ;;
-		download) c=(-r "$size"); s=(-s "$size"); want=rx rcv="cli" ;;
+		upload) c=(-s "$size"); s=(-r "$size"); want=tx rcv="srv" snd=cli ;;
+		download) c=(-r "$size"); s=(-s "$size"); want=rx rcv="cli" snd=srv ;;
 		bidir) c=(-s "$size" -r "$size"); s=(-s "$size" -r "$size")
-			want="tx rx" rcv="cli srv" ;;
+			want="tx rx" rcv="cli srv" snd="cli srv" ;;
 		esac
 		name=sec_${suite}_${dir}
 		port=$((port + 1))
@@ -49,8 +51,20 @@ for suite in 21 22 23; do
 			out+=$'\n'$(sec_paths_carried "$w" "$min") || ok=1
 		done
 		for ns in $rcv; do
-			out+=$'\n'$(sec_nstat_grew "$ns" "$TOPO_TMP/$ns.nstat" \
-				MPTcpExtSecRecordsOpened) || ok=1
+			for k in RecordsOpened CtrlSent; do
+				out+=$'\n'$(sec_nstat_grew "$ns" "$TOPO_TMP/$ns.nstat" \
+					"MPTcpExtSec$k") || ok=1
+			done
+		done
+		for ns in $snd; do
+			for k in RecordsSealed CtrlOpened; do
+				out+=$'\n'$(sec_nstat_grew "$ns" "$TOPO_TMP/$ns.nstat" \
+					"MPTcpExtSec$k") || ok=1
+			done
+		done
+		for k in cli:NegOffered cli:NegSecured srv:NegSecured; do
+			out+=$'\n'$(sec_nstat_grew "${k%%:*}" "$TOPO_TMP/${k%%:*}.nstat" \
+				"MPTcpExtSec${k#*:}") || ok=1
 		done
 		if [ "$ok" = 0 ]; then
 			ktap_diag "$out"
