@@ -586,7 +586,69 @@ _topo_setup()
 	done
 	[ -n "$rtr" ] || _TOPO_B_RTR=''
 	_topo_batch_run || return 1
+	_topo_anchors_start
 	return 0
+}
+
+# One idle process per namespace (an "anchor"): its /proc/PID/net/ is the
+# namespace's /proc/net, which the counter helpers read with bash builtins
+# instead of starting "ip netns exec" and nstat (several seconds each in
+# the debug kernel under TCG).  topo_cleanup kills them with every other
+# process of the namespaces.  Without an anchor the helpers fall back.
+declare -gA _TOPO_ANCHOR=()
+_topo_anchors_start()
+{
+	local ns pid
+
+	_TOPO_ANCHOR=()
+	for ns in $_TOPO_NS_LIST; do
+		pid=$( (ip netns exec "$ns" sleep 2147483647 > /dev/null 2>&1 < /dev/null &
+			echo "$!") )
+		[ -n "$pid" ] && _TOPO_ANCHOR[$ns]=$pid
+	done
+}
+
+# _topo_anchor NS: the anchor's /proc/PID/net of namespace NS (resolved by
+# _topo_ns) in _TOPO_NETDIR; fails without a live anchor there.  Builtins
+# only (no process started).
+declare -gA _TOPO_ANCHOR_OK=()
+_topo_anchor()
+{
+	local pid=${_TOPO_ANCHOR[$1]:-} i
+	[ -n "$pid" ] && [ -r "/proc/$pid/net/dev" ] || return 1
+	_TOPO_NETDIR=/proc/$pid/net
+	[ -n "${_TOPO_ANCHOR_OK[$pid]:-}" ] && return 0
+	# until ip netns exec has entered the namespace, the anchor is still
+	# in ours: wait for that once
+	for ((i = 0; i < 50; i++)); do
+		if ! [ "/proc/$pid/ns/net" -ef /proc/self/ns/net ]; then
+			_TOPO_ANCHOR_OK[$pid]=1
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# _topo_nstat_proc DIR: "Name value" of every counter of DIR/netstat,
+# DIR/snmp (pairs of lines "Prefix: names" / "Prefix: values") and
+# DIR/snmp6 ("Name value"), the names nstat gives them
+_topo_nstat_proc()
+{
+	local f hdr val i pre
+	for f in "$1/netstat" "$1/snmp"; do
+		[ -r "$f" ] || return 1
+		while read -r -a hdr && read -r -a val; do
+			pre=${hdr[0]%:}
+			for ((i = 1; i < ${#hdr[@]}; i++)); do
+				echo "$pre${hdr[i]} ${val[i]}"
+			done
+		done < "$f"
+	done
+	[ -r "$1/snmp6" ] || return 0
+	while read -r pre val; do
+		echo "$pre $val"
+	done < "$1/snmp6"
 }
 
 # _topo_setup_path I: queue the addresses, rules and routes of path I
@@ -1080,6 +1142,9 @@ _topo_nstat_dump()
 {
 	_topo_need_topo nstat || return 1
 	_topo_ns "$1" || return 1
+	if _topo_anchor "$_TOPO_NSR"; then
+		_topo_nstat_proc "$_TOPO_NETDIR" && return 0
+	fi
 	NSTAT_HISTORY="$TOPO_TMP/nstat.$_TOPO_NSR.hist" \
 		ip netns exec "$_TOPO_NSR" nstat -a -z -s ||
 		{ _topo_err "nstat in $_TOPO_NSR failed"; return 1; }
@@ -1201,6 +1266,16 @@ topo_if_bytes()
 	*) _topo_err "topo_if_bytes: direction must be tx or rx"; return 1 ;;
 	esac
 	_topo_ns "$1" || return 1
+	# /proc/net/dev: "IF: rx_bytes (7 more rx fields) tx_bytes ..."
+	if _topo_anchor "$_TOPO_NSR"; then
+		local name f
+		while read -r name f; do
+			[ "$name" = "$2:" ] || continue
+			read -r -a f <<< "$f"
+			if [ "$dir" = rx ]; then echo "${f[0]}"; else echo "${f[8]}"; fi
+			return 0
+		done < "$_TOPO_NETDIR/dev"
+	fi
 	ip netns exec "$_TOPO_NSR" cat "/sys/class/net/$2/statistics/${dir}_bytes" ||
 		{ _topo_err "cannot read ${dir}_bytes of $2 in $_TOPO_NSR"; return 1; }
 }
