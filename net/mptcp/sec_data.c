@@ -624,6 +624,39 @@ static int mptcp_sec_rx_ctrl(struct sock *ssk, const struct mptcp_ext *mpext,
 	return 1;
 }
 
+/* A data record of @len bytes at copied_seq that lies wholly below the
+ * msk's ack_seq: data the connection already has, e.g. a record sent
+ * again on another subflow.  Nothing verified its DSN yet: an attacker on
+ * this path who moves every DSN into the past would otherwise have his
+ * records consumed and acknowledged as duplicates, a silent black hole.
+ * So the option tag (which binds DSN, length, subflow and Tdata) must
+ * verify before the record is dropped; it costs no decryption.  ssk lock.
+ * Return 2 consumed, < 0 failure.
+ */
+static int mptcp_sec_rx_dup(struct sock *ssk, const struct mptcp_ext *mpext,
+			    u32 len, enum mptcp_sec_fail *why)
+{
+	struct mptcp_sock *msk = mptcp_sk(mptcp_subflow_ctx(ssk)->conn);
+	u8 hdr[MPTCP_SEC_HDR_LEN], tdata[MPTCP_SEC_TAG_LEN];
+	struct mptcp_sec_opt_vals v;
+
+	sock_owned_by_me(ssk);
+	*why = MPTCP_SEC_FAIL_BAD;
+	if (mptcp_sec_copy_rx(ssk, 0, hdr, sizeof(hdr)) ||
+	    mptcp_sec_copy_rx(ssk, len - MPTCP_SEC_TAG_LEN, tdata,
+			      sizeof(tdata)))
+		return -EINVAL;
+	mptcp_sec_rx_vals(ssk, mpext, MPTCP_SEC_REC_DATA, &v);
+	v.tdata = tdata;
+	*why = MPTCP_SEC_FAIL_OPT;
+	if (mptcp_sec_opt_verify(&msk->sec->rx.opt, get_unaligned_be64(hdr),
+				 &v, hdr + MPTCP_SEC_CTR_LEN, GFP_ATOMIC))
+		return -EBADMSG;
+	MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECDUPRECORD);
+	mptcp_sec_consume(ssk, len);
+	return 2;
+}
+
 /* one data record at copied_seq; ssk lock.  Return 1 verified (and
  * pending delivery), 0 wait, 2 duplicate consumed, < 0 failure
  */
@@ -651,11 +684,8 @@ static int mptcp_sec_rx_data(struct sock *ssk, const struct mptcp_ext *mpext,
 		return 0;
 
 	ack_seq = READ_ONCE(msk->ack_seq);
-	if (!after64(mpext->data_seq + len, ack_seq)) {
-		MPTCP_INC_STATS(sock_net(ssk), MPTCP_MIB_SECDUPRECORD);
-		mptcp_sec_consume(ssk, len);
-		return 2;
-	}
+	if (!after64(mpext->data_seq + len, ack_seq))
+		return mptcp_sec_rx_dup(ssk, mpext, len, why);
 	if (before64(mpext->data_seq, ack_seq))
 		return -EINVAL;
 

@@ -27,6 +27,9 @@
  *                       packet (scope it with the rule, e.g. SYNs only)
  *   --mangle-opt S:O    XOR byte O of every MPTCP option of subtype S with
  *                       0xff (O >= 2: after kind and length)
+ *   --dsn-rewind        from the trigger on, move the 64-bit data sequence
+ *                       number of every DSS mapping 2^62 into the past
+ *                       (the payload untouched): old data to the receiver
  *
  * TCP checksums are recomputed after every change.  Event lines go to
  * stdout (and FILE): "nfq: <event> key=value ...", with t=CLOCK_MONOTONIC
@@ -72,6 +75,7 @@ struct opts {
 	const char *hold_dir;
 	uint32_t strip_mask;		/* bit per MPTCP subtype */
 	int mangle_sub, mangle_off;
+	bool dsn_rewind;
 	const char *events;
 };
 
@@ -81,7 +85,7 @@ static struct opts o = {
 };
 
 static struct {
-	uint64_t packets, payload, changed, stripped;
+	uint64_t packets, payload, changed, stripped, rewound;
 	bool have_isn, have_base, fired, recorded, established;
 	uint32_t isn;
 	uint64_t dsn_base;
@@ -285,6 +289,40 @@ static int strip_opts(struct seg *s)
 	return n;
 }
 
+/* DSN - 2^62 in every DSS mapping with a 64-bit DSN; how many changed */
+static int rewind_dsn(struct seg *s)
+{
+	size_t i, k;
+	int n = 0;
+
+	for (i = 0; i + 1 < s->optlen;) {
+		uint8_t *d = s->opt + i, ol, fl;
+
+		if (d[0] == 0)
+			break;
+		if (d[0] == 1) {
+			i++;
+			continue;
+		}
+		ol = d[1];
+		if (ol < 2 || i + ol > s->optlen)
+			break;
+		if (d[0] == TCPOPT_MPTCP && ol >= 4 && (d[2] >> 4) == MPTCP_SUB_DSS) {
+			fl = d[3];
+			k = 4;
+			if (fl & DSS_FLAG_DACK)
+				k += (fl & DSS_FLAG_DACK8) ? 8 : 4;
+			if ((fl & DSS_FLAG_MAP) && (fl & DSS_FLAG_DSN8) && k + 8 <= ol) {
+				/* bit 62 borrows into 63: subtract from the top byte */
+				d[k] -= 0x40;
+				n++;
+			}
+		}
+		i += ol;
+	}
+	return n;
+}
+
 static bool write_file(const char *dir, const char *name, const void *p, size_t len)
 {
 	char path[4096], tmp[4200];
@@ -385,6 +423,17 @@ static int cb(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		st.recorded = true;
 		event("recorded t=%.6f seq=%" PRIu32 " len=%zu", mono(), s.seq, s.plen);
 	}
+	if (o.dsn_rewind && s.plen && !(s.flags & 0x07) &&
+	    (st.fired || triggered(&s, off))) {
+		int n = rewind_dsn(&s);
+
+		if (n && !st.fired)
+			event("fired action=dsn-rewind t=%.6f seq=%" PRIu32 " len=%zu dsn_off=%lld path_bytes=%" PRIu64,
+			      mono(), s.seq, s.plen, off, st.payload);
+		st.fired = st.fired || n;
+		st.rewound += n;
+		changed = changed || n;
+	}
 	if (triggered(&s, off) && (o.flip >= 0 || o.hold_dir)) {
 		st.fired = true;
 		if (o.flip >= 0) {
@@ -439,6 +488,7 @@ static void parse_args(int argc, char **argv)
 		{ "record-at", required_argument, NULL, 'R' },
 		{ "strip", required_argument, NULL, 's' },
 		{ "mangle-opt", required_argument, NULL, 'm' },
+		{ "dsn-rewind", no_argument, NULL, 'W' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
@@ -469,6 +519,9 @@ static void parse_args(int argc, char **argv)
 		case 'e':
 			o.events = optarg;
 			break;
+		case 'W':
+			o.dsn_rewind = true;
+			break;
 		case 's':
 			list = strdup(optarg);
 			for (tok = strtok_r(list, ",", &save); tok;
@@ -483,7 +536,7 @@ static void parse_args(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: " PROG " -q NUM [--after-dsn B|--after B] [--flip K|--hold DIR [--record-at B]] [--strip SUBTYPES] [--mangle-opt SUB:OFF] [--events FILE]\n");
+			printf("usage: " PROG " -q NUM [--after-dsn B|--after B] [--flip K|--hold DIR [--record-at B]] [--strip SUBTYPES] [--mangle-opt SUB:OFF] [--dsn-rewind] [--events FILE]\n");
 			exit(0);
 		default:
 			exit(2);
@@ -546,8 +599,9 @@ int main(int argc, char **argv)
 		nfq_handle_packet(h, buf, n);
 	}
 	event("summary packets=%" PRIu64 " payload=%" PRIu64 " changed=%" PRIu64
-	      " stripped=%" PRIu64 " fired=%d recorded=%d", st.packets, st.payload,
-	      st.changed, st.stripped, st.fired, st.recorded);
+	      " stripped=%" PRIu64 " rewound=%" PRIu64 " fired=%d recorded=%d",
+	      st.packets, st.payload, st.changed, st.stripped, st.rewound,
+	      st.fired, st.recorded);
 	nfq_destroy_queue(qh);
 	nfq_close(h);
 	return 0;
