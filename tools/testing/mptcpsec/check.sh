@@ -30,7 +30,7 @@ debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120
 	mptcp_two_path:900 sec_sockopt:120 sec_transfer:900 sec_capture:600
 	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
 	sec_tamper:600 sec_pm:900 tls_transfer:300 attack_fig9:600
-	sec_required:900 sec_dsn_rewind:300"
+	sec_required:900 sec_dsn_rewind:300 sec_syncookie:300"
 perf_tests="sec_transfer_64M:900 sec_ctrl_forge:1500 attack_matrix:900
 	upstream_mptcp_connect:1500 upstream_mptcp_join:1500"
 if [ "${1:-}" = --upstream-full ]; then

@@ -252,8 +252,21 @@ attack_outcome() {
 		"result_srv=$rs recv=${recv:-0} error=${err:-none}" \
 		"srv_summary=$([ "$rs" = none ] && echo no || echo yes)" \
 		"mismatch_at=$(attack_mismatch_at "$name")" \
-		"tls_cause=$(case $err in *bad_record_mac*) echo bad_record_mac ;; *) echo none ;; esac)" \
+		"tls_cause=$(_attack_tls_cause "$err")" \
 		"sec_state=$(xfer_field sec_state "$c")"
+}
+
+# _attack_tls_cause ERROR: bad_record_mac when TLS found a record whose
+# tag failed; record_layer when it rejected a record's framing (a forged
+# segment that overwrote a record header: wrong version, type or length);
+# none otherwise
+_attack_tls_cause() {
+	case $1 in
+	*bad_record_mac*) echo bad_record_mac ;;
+	ssl:*wrong_version_number*|ssl:*bad_record_type*|ssl:*length_too_long*|ssl:*record_layer_failure*|ssl:*decryption_failed*)
+		echo record_layer ;;
+	*) echo none ;;
+	esac
 }
 
 # attack_mismatch_at NAME: the stream offset of the first byte the server

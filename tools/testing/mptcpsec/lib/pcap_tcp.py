@@ -113,32 +113,34 @@ LATE = 1.0      # s after a reset: what the peer had in flight has arrived
 
 
 def tcprst(port, files):
+    segs = [x for f in files for x in timed_segments(f)
+            if port in (x[1][1], x[1][3])]
+    segs.sort(key=lambda x: x[0])
     n = 0
     reset = {}
     after = late = to_port = before = 0
-    first = None
-    for f in files:
-        for ts, flow, _, opts, payload in timed_segments(f):
-            if port not in (flow[1], flow[3]):
-                continue
-            if flow[3] == port:
-                to_port += len(payload)
-                if first is None:
-                    before += len(payload)
-            key = frozenset([(flow[0], flow[1]), (flow[2], flow[3])])
-            if key in reset:
-                after += len(payload)
-                if ts > reset[key] + LATE:
-                    late += len(payload)
-            for kind, o in options(opts):
-                if kind == 30 and len(o) >= 4 and o[2] >> 4 == 8:
-                    print(f'mp_tcprst sport={flow[1]} dport={flow[3]} '
-                          f'flags=0x{o[2] & 15:x} reason=0x{o[3]:02x}')
-                    if o[3] == 0x0f:
-                        n += 1
-                        reset.setdefault(key, ts)
-                        if first is None:
-                            first = ts
+    # the time of the first 0x0f reset, over all files
+    first = min((ts for ts, _, _, opts, _ in segs
+                 for kind, o in options(opts)
+                 if kind == 30 and len(o) >= 4 and o[2] >> 4 == 8 and
+                 o[3] == 0x0f), default=None)
+    for ts, flow, _, opts, payload in segs:
+        if flow[3] == port:
+            to_port += len(payload)
+            if first is None or ts < first:
+                before += len(payload)
+        key = frozenset([(flow[0], flow[1]), (flow[2], flow[3])])
+        if key in reset:
+            after += len(payload)
+            if ts > reset[key] + LATE:
+                late += len(payload)
+        for kind, o in options(opts):
+            if kind == 30 and len(o) >= 4 and o[2] >> 4 == 8:
+                print(f'mp_tcprst sport={flow[1]} dport={flow[3]} '
+                      f'flags=0x{o[2] & 15:x} reason=0x{o[3]:02x}')
+                if o[3] == 0x0f:
+                    n += 1
+                    reset.setdefault(key, ts)
     print(f'mp_tcprst_0x0f={n} data_after_0x0f={after} '
           f'data_after_0x0f_late={late} payload_to_port={to_port} '
           f'to_port_before_0x0f={before}')

@@ -103,6 +103,8 @@ ns_running()
 
 	_topo_ns "$1" || return 1
 	for pid in $(ip netns pids "$_TOPO_NSR"); do
+		# not the namespace's anchor (topo.sh)
+		[ "$pid" = "${_TOPO_ANCHOR[$_TOPO_NSR]:-}" ] && continue
 		comm=$(cat "/proc/$pid/comm" 2> /dev/null) || continue
 		[ "$comm" = "$2" ] && return 0
 	done

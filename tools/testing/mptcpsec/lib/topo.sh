@@ -593,41 +593,37 @@ _topo_setup()
 # One idle process per namespace (an "anchor"): its /proc/PID/net/ is the
 # namespace's /proc/net, which the counter helpers read with bash builtins
 # instead of starting "ip netns exec" and nstat (several seconds each in
-# the debug kernel under TCG).  topo_cleanup kills them with every other
-# process of the namespaces.  Without an anchor the helpers fall back.
+# the debug kernel under TCG).  topo_cleanup kills them (and every other
+# process of the namespaces).  Without an anchor the helpers fall back.
 declare -gA _TOPO_ANCHOR=()
 _topo_anchors_start()
 {
-	local ns pid
+	local ns pid i
 
 	_TOPO_ANCHOR=()
 	for ns in $_TOPO_NS_LIST; do
 		pid=$( (ip netns exec "$ns" sleep 2147483647 > /dev/null 2>&1 < /dev/null &
 			echo "$!") )
-		[ -n "$pid" ] && _TOPO_ANCHOR[$ns]=$pid
+		[ -n "$pid" ] || continue
+		_TOPO_ANCHOR[$ns]=$pid
+		# until ip netns exec has entered the namespace, the anchor is
+		# still in ours: wait for that, so that cleanup finds it there
+		for ((i = 0; i < 100; i++)); do
+			_topo_anchor "$ns" && break
+			sleep 0.1
+		done
 	done
 }
 
-# _topo_anchor NS: the anchor's /proc/PID/net of namespace NS (resolved by
-# _topo_ns) in _TOPO_NETDIR; fails without a live anchor there.  Builtins
-# only (no process started).
-declare -gA _TOPO_ANCHOR_OK=()
+# _topo_anchor NS: the anchor's /proc/PID/net of namespace NS (a name as
+# resolved by _topo_ns) in _TOPO_NETDIR; fails unless a live anchor is in
+# that very namespace.  Builtins only (no process started).
 _topo_anchor()
 {
-	local pid=${_TOPO_ANCHOR[$1]:-} i
-	[ -n "$pid" ] && [ -r "/proc/$pid/net/dev" ] || return 1
+	local pid=${_TOPO_ANCHOR[$1]:-}
+	[ -n "$pid" ] && [ -e "/run/netns/$1" ] &&
+		[ "/proc/$pid/ns/net" -ef "/run/netns/$1" ] || return 1
 	_TOPO_NETDIR=/proc/$pid/net
-	[ -n "${_TOPO_ANCHOR_OK[$pid]:-}" ] && return 0
-	# until ip netns exec has entered the namespace, the anchor is still
-	# in ours: wait for that once
-	for ((i = 0; i < 50; i++)); do
-		if ! [ "/proc/$pid/ns/net" -ef /proc/self/ns/net ]; then
-			_TOPO_ANCHOR_OK[$pid]=1
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
 }
 
 # _topo_nstat_proc DIR: "Name value" of every counter of DIR/netstat,
@@ -740,6 +736,11 @@ topo_cleanup()
 	if [ -n "$_TOPO_NS_LIST" ]; then
 		# shellcheck disable=SC2086
 		pids=$(_topo_ns_pids $_TOPO_NS_LIST)
+		# the anchors too, wherever they are
+		for p in "${_TOPO_ANCHOR[@]}"; do
+			case " $pids " in *" $p "*) ;; *) [ -d "/proc/$p" ] && pids+=" $p" ;; esac
+		done
+		_TOPO_ANCHOR=()
 		if [ -n "$pids" ]; then
 			# shellcheck disable=SC2086
 			_topo_kill_wait $pids ||

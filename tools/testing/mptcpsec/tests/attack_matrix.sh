@@ -20,7 +20,8 @@
 # transfer, the forged RST reached the server), and EXPECT requires it.
 # Where MPTCPsec must reset a subflow, SecSubflowReset and an
 # authentication failure (SecAuthFail*, SecBadRecord) must both have been
-# counted; where TLS must abort, the cause must be bad_record_mac; where
+# counted; where TLS must abort, TLS must have rejected the record
+# (bad_record_mac; a forged segment over a record header: its framing); where
 # plain MPTCP must be corrupted, the server's first changed byte must lie
 # in the segment the attacker changed.  A cell without its evidence fails
 # (racy rows are tried again first).  Results:
@@ -71,10 +72,10 @@ modify plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
 modify tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
 modify sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
 inject plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
-inject tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
+inject tls evidence=yes aborted=yes intact=no tls_rejected_record=yes
 inject sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
 replay plain evidence=yes completed=yes intact=no corrupted_where_attacked=yes
-replay tls evidence=yes aborted=yes intact=no tls_cause=bad_record_mac
+replay tls evidence=yes aborted=yes intact=no tls_rejected_record=yes
 replay sec evidence=yes completed=yes intact=yes sec_rejected=yes sec_state=secured
 mpc_strip plain evidence=yes completed=yes intact=yes mptcp=no
 mpc_strip tls evidence=yes completed=yes intact=yes mptcp=no
@@ -266,7 +267,7 @@ nstat_d() {
 # cell ROW MODE: run one cell, its key=value pairs in CELL_LINE (not in a
 # subshell: the control row sets the reset baseline of its mode)
 cell() {
-	local row=$1 m=$2 name="$1_$2" extra o r1 r2 s1 s2 a mpc v
+	local row=$1 m=$2 name="$1_$2" extra o r1 r2 s1 s2 a mpc v c
 	port=$((port + 1))
 	topo_nstat_snapshot srv "$TOPO_TMP/$name.srv.nstat"
 	topo_nstat_snapshot cli "$TOPO_TMP/$name.cli.nstat"
@@ -291,7 +292,7 @@ cell() {
 	done
 	[ $((s1 + s2)) -ge 1 ] && [ "$af" -ge 1 ] && rej=yes
 	nr=$(nstat_d srv "$name" MPTcpExtSecNegRefused)
-	local reset=no pd=no mp=yes c diag=
+	local reset=no pd=no mp=yes diag=
 	# for the diagnostics: what the server's stacks did with odd segments
 	for c in TcpInCsumErrors TcpExtTCPOFOQueue TcpExtDelayedACKLost \
 		MPTcpExtDuplicateData MPTcpExtDSSNotMatching MPTcpExtInfiniteMapRx \
@@ -318,7 +319,14 @@ cell() {
 	CELL_LINE="row=$row mode=$m $o subflows_reset=$reset plaintext_delivered=$pd"
 	CELL_LINE+=" mptcp=$mp estab_resets=$((r1 + r2)) sec_subflow_reset=$((s1 + s2))"
 	CELL_LINE+=" sec_auth_fail_data=${a:-0} sec_auth_fail=$af sec_rejected=$rej"
-	CELL_LINE+=" srv_neg_refused=$([ "${nr:-0}" -ge 1 ] && echo yes || echo no) $extra"
+	CELL_LINE+=" srv_neg_refused=$([ "${nr:-0}" -ge 1 ] && echo yes || echo no)"
+	# TLS rejected a record: its tag (bad_record_mac) or, when the forged
+	# segment overwrote a record header, its framing
+	case $(attack_kv tls_cause "$o") in
+	bad_record_mac|record_layer) CELL_LINE+=" tls_rejected_record=yes" ;;
+	*) CELL_LINE+=" tls_rejected_record=no" ;;
+	esac
+	CELL_LINE+=" $extra"
 }
 
 # check ROW MODE LINE: the expectations of EXPECT for the cell
@@ -401,7 +409,7 @@ while IFS='|' read -r row desc; do
 		[ "$m" = sec ] && notes+="${notes:+; }sec_state $(attack_kv sec_state "$line"), SecAuthFailData $(attack_kv sec_auth_fail_data "$line")"
 		notes+="${notes:+; }TCP resets $(attack_kv estab_resets "$line")"
 		[ "$m" = sec ] && notes+=", SecSubflowReset $(attack_kv sec_subflow_reset "$line")"
-		[ "$try" = 1 ] || notes+="; attempt $try of ${tries/#1/2}"
+		[ "$try" = 1 ] || notes+="; attempt $try of $([ "$racy" = 1 ] && echo "$tries" || echo 2)"
 		err=$(attack_kv error "$line")
 		echo "$row,$m,$(attack_kv completed "$line"),$(attack_kv intact "$line"),$(attack_kv aborted "$line"),$(attack_kv subflows_reset "$line"),$err,\"$notes\"" >> "$csv"
 		echo "| $row | $(attack_mode_name "$m") | $(md_yn "$(attack_kv completed "$line")") | $(md_yn "$(attack_kv intact "$line")") | $(md_yn "$(attack_kv aborted "$line")")${err:+ ($err)} | $(md_yn "$(attack_kv subflows_reset "$line")") | $notes |" |

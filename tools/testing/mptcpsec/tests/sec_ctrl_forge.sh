@@ -174,9 +174,10 @@ finish() {
 # when set, replaces the count of marked segments); on failure the
 # transfer's outputs
 verdict() {
-	local t=$1 a
+	local t=$1 a x y
 	shift
-	a=${EVIDENCE:-$(( $(arrivals cli || echo 0) + $(arrivals srv || echo 0) ))}
+	x=$(arrivals cli) y=$(arrivals srv)
+	a=${EVIDENCE:-$(( ${x:-0} + ${y:-0} ))}
 	EVIDENCE=
 	ktap_diag "$t: forged segments arrived: ${a:-0}"
 	if [ "${a:-0}" -ge 1 ] && "$@"; then
