@@ -27,7 +27,7 @@ vm=$build/vm
 # (sec_* tests: MPTCPSEC_SIZE defaults to 4M, 8M for sec_linkdown; the
 # perf kernel runs sec_transfer with 64M through sec_transfer_64M)
 debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120
-	mptcp_two_path:900 sec_sockopt:120 sec_transfer:900 sec_capture:600
+	mptcp_two_path:900 sec_sockopt:120 sec_transfer:1200 sec_capture:600
 	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
 	sec_tamper:600 sec_pm:900 tls_transfer:300 attack_fig9:600
 	sec_required:900 sec_dsn_rewind:300 sec_syncookie:300"
