@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
 . "$here/lib/xfer.sh"
-size=${MPTCPSEC_SIZE:-16M}
+size=${MPTCPSEC_SIZE:-8M}
 port=10000
 
 ktap_begin 5
