@@ -31,7 +31,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/xfer.sh"
 . "$here/lib/sec.sh"
 PM_NL_CTL=${BUILD:-$(cd "$here/../../.." && pwd)/build}/selftests/mptcp/pm_nl_ctl
-size=${MPTCPSEC_PM_SIZE:-32M}
+size=${MPTCPSEC_PM_SIZE:-48M}
 
 ktap_begin 17
 
@@ -65,6 +65,16 @@ check() {
 	fi
 }
 
+# signals: the signal counters of both ends, as a diagnostic
+signals() {
+	local ns c line=
+	for ns in cli srv; do
+		for c in SecSignalTx SecSignalRx; do
+			line+="$ns $c=$(topo_nstat "$ns" "MPTcpExt$c") "
+		done
+	done
+	ktap_diag "$line"
+}
 # the client verified more records of the server than BEFORE
 ctrl_opened_above() { [ "$(topo_nstat cli MPTcpExtSecCtrlOpened)" -gt "$1" ]; }
 
@@ -135,6 +145,7 @@ if start_upload kpm; then
 	check kpm_signals_in_records eval 'grown srv MPTcpExtSecSignalRx 2 &&
 		grown srv MPTcpExtSecSignalTx 2 && grown cli MPTcpExtSecSignalRx 2 &&
 		grown cli MPTcpExtSecSignalTx 2'
+	signals
 	if [ -f "$TOPO_TMP/bg.$cpid.rc" ]; then
 		ktap_diag "the upload ended before the path manager steps: raise MPTCPSEC_PM_SIZE"
 	fi
@@ -179,6 +190,7 @@ if start_upload upm; then
 	# the userspace PM's ADD_ADDR, RM_ADDR and MP_PRIO went in records
 	check upm_signals_in_records eval 'grown srv MPTcpExtSecSignalTx 3 &&
 		grown cli MPTcpExtSecSignalRx 3'
+	signals
 	finish upm
 else
 	for i in $(seq 7); do ktap_not_ok "upm_$i" "upload did not start"; done
