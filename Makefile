@@ -26,7 +26,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf kernel-nosec tools check check-host \
-	check-vm check-upstream-full check-upstream-join check-topo demo attack bench vm-shell clean distclean
+	check-vm check-upstream-full check-upstream-join check-topo check-long demo attack bench vm-shell clean distclean
 
 help:
 	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
@@ -37,6 +37,7 @@ help:
 	@echo "  tools                test programs and upstream selftests"
 	@echo "  check-upstream-full  all upstream MPTCP selftests in the VM (long)"
 	@echo "  check-topo           the topology library's own tests (not in check)"
+	@echo "  check-long           sec_transfer_64M, mptcp_join.sh -f -s -r -b (not in check)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
 	@echo "  attack               the attack matrix (perf kernel) -> build/attack/matrix.md"
 	@echo "  bench                Figure 8: MPTCP, TLS/MPTCP, MPTCPsec throughput and"
@@ -73,6 +74,11 @@ check: deps kernel-test kernel-perf tools
 # than 15 minutes under TCG); not part of `make check`.
 check-upstream-full: deps kernel-test tools
 	@$(T)/check.sh --upstream-full
+
+# The long runs kept out of `make check` for its time: sec_transfer_64M and
+# upstream's mptcp_join.sh groups -f -s -r -b (perf kernel).
+check-long: deps kernel-perf tools
+	@$(T)/check.sh --long
 
 # The test harness's own tests (lib/topo.sh), kept out of `make check` to
 # hold it under an hour on a built tree.

@@ -5,15 +5,16 @@
 # "N passed, N failed, N skipped".  Exit 1 on any failure, timeout or kernel splat.
 #
 # Two VM runs:
-#   debug  the test kernel (KASAN, UBSAN, lockdep, kmemleak): KUnit and
-#          our tests;
-#   perf   the kernel without debugging: upstream's mptcp_connect.sh, which
-#          takes about 5 minutes there and more than 20 under KASAN+lockdep
-#          in TCG, and the attack matrix (21 transfers).  Its kernel log is
-#          scanned for splats all the same.
+#   debug  the test kernel (KASAN, UBSAN, lockdep, kmemleak): KUnit, the
+#          handshake, policy, record and receiver-rule tests;
+#   perf   the kernel without debugging (3-5x faster under TCG): the long
+#          transfers, the path managers, the attack tests and upstream's
+#          mptcp_connect.sh (more than 20 minutes under KASAN+lockdep).
+#          Its kernel log is scanned for splats all the same.
 #
 #   check.sh                   the default lists
 #   check.sh --upstream-full   every upstream MPTCP selftest (debug kernel)
+#   check.sh --long            sec_transfer_64M and mptcp_join.sh -f -s -r -b (perf)
 #   CHECK_TESTS="name[:timeout] ..." check.sh   chosen tests, debug kernel only
 set -uo pipefail
 
@@ -27,13 +28,20 @@ vm=$build/vm
 # (sec_* tests: MPTCPSEC_SIZE defaults to 4M, 8M for sec_linkdown; the
 # perf kernel runs sec_transfer with 64M through sec_transfer_64M)
 debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120
-	mptcp_two_path:900 sec_sockopt:120 sec_transfer:1200 sec_capture:600
-	sec_wrong_key:300 sec_interop:600 sec_loss:600 sec_linkdown:600
-	sec_tamper:600 sec_pm:900 tls_transfer:300 attack_fig9:600
-	sec_required:900 sec_dsn_rewind:300 sec_syncookie:300"
-perf_tests="sec_transfer_64M:900 sec_ctrl_forge:1500 attack_matrix:900
-	upstream_mptcp_connect:1500 upstream_mptcp_join:1500"
-if [ "${1:-}" = --upstream-full ]; then
+	sec_sockopt:120 sec_transfer:1200 sec_wrong_key:300 sec_interop:600
+	sec_loss:600 sec_linkdown:600 sec_required:900 sec_dsn_rewind:300
+	sec_syncookie:300"
+# the perf kernel (3-5x faster under TCG) runs the longer transfers and
+# attack tests; its kernel log is scanned for splats all the same
+perf_tests="mptcp_two_path:900 sec_capture:600 sec_tamper:600 sec_pm:900
+	tls_transfer:300 attack_fig9:600 sec_ctrl_forge:1500 attack_matrix:900
+	upstream_mptcp_connect:1500"
+if [ "${1:-}" = --long ]; then
+	# `make check-long`: the 64 MiB transfers and upstream's mptcp_join.sh
+	# groups -f -s -r -b, kept out of `make check` for its time
+	debug_tests=
+	perf_tests="sec_transfer_64M:900 upstream_mptcp_join:1500"
+elif [ "${1:-}" = --upstream-full ]; then
 	debug_tests="upstream_all:10800"
 	perf_tests=
 elif [ "${1:-}" = --topo ]; then
@@ -82,9 +90,11 @@ host_test "splat scanner on canned logs" "$here/selftest-splat-scan.sh"
 host_test "the series with CONFIG_MPTCP_SEC=n" "$here/selftest-nosec.sh"
 host_test "MPTCPsec Python reference and its vectors" "$here/selftest-ref.sh"
 
-echo "# VM tests, debug kernel (guest log: build/vm/check-debug/console.log)"
-# shellcheck disable=SC2086
-vm_run "$vm/check-debug" ${VM_OPTS:-} $debug_tests
+if [ -n "$debug_tests" ]; then
+	echo "# VM tests, debug kernel (guest log: build/vm/check-debug/console.log)"
+	# shellcheck disable=SC2086
+	vm_run "$vm/check-debug" ${VM_OPTS:-} $debug_tests
+fi
 
 if [ -n "$perf_tests" ]; then
 	echo "# VM tests, perf kernel (guest log: build/vm/check-perf/console.log)"
