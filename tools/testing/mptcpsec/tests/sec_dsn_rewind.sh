@@ -18,6 +18,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/lib/ktap.sh"
 . "$here/lib/topo.sh"
 . "$here/lib/xfer.sh"
+. "$here/lib/sec.sh"
 . "$here/attack/attack.sh"
 bytes=$((1024 * 1024))
 port=11500
@@ -57,10 +58,7 @@ else
 	ktap_not_ok "rewind_upload_intact_secured" "$diag"
 fi
 
-line=
-for c in SecAuthFailOpt SecSubflowReset SecDupRecord; do
-	line+="$c=$(topo_nstat_delta srv "$TOPO_TMP/srv.nstat" "MPTcpExt$c") "
-done
+line=$(sec_nstat_line srv "$TOPO_TMP/srv.nstat" SecAuthFailOpt SecSubflowReset SecDupRecord)
 af=$(sed -n 's/.*SecAuthFailOpt=\([0-9]*\).*/\1/p' <<< "$line")
 rs=$(sed -n 's/.*SecSubflowReset=\([0-9]*\).*/\1/p' <<< "$line")
 if [ "${af:-0}" -ge 1 ] && [ "${rs:-0}" -ge 1 ]; then
