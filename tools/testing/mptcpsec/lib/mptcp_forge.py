@@ -19,6 +19,11 @@ plain MPTCP, DSNs and segments to replay.
   mptcp_forge.py join PCAP SRC DST DPORT IFACE          MP_JOIN SYN with the
         token of an earlier connection's join (found in PCAP), sent on IFACE
   mptcp_forge.py token PCAP                             print that token
+  mptcp_forge.py serve DIR                              run the commands of
+        DIR/N.req (one argument a line) one after another, each one's
+        output and exit status to DIR/N.out; until DIR/stop exists.
+        Importing scapy takes tens of seconds under TCG: a test starts
+        one server and forges in about a second (DIR/ready once ready).
 
 DIR is s2c (towards the client, server's address as source) or c2s.  For
 plain MPTCP the keys come from the MP_CAPABLE of the capture (version 1
@@ -26,14 +31,23 @@ sends them in clear), so forged ADD_ADDR and FASTCLOSE carry the values a
 plain MPTCP peer accepts; MPTCPsec never sends keys, so the forger has
 none.  One line "forged: ..." on stdout says what was sent.
 """
+import contextlib
+import glob
 import hashlib
 import hmac
+import io
 import os
 import struct
 import sys
 import time
 
-from scapy.all import Ether, IP, TCP, Raw, AsyncSniffer, conf, rdpcap, sendp
+# only what is used: scapy.all takes three times as long to import
+from scapy.config import conf
+from scapy.layers.inet import IP, TCP
+from scapy.layers.l2 import Ether
+from scapy.packet import Raw
+from scapy.sendrecv import AsyncSniffer, sendp
+from scapy.utils import rdpcap
 
 conf.verb = 0
 MPTCP = 30
@@ -299,6 +313,39 @@ def cmd_join(pcap, src, dst, dport, iface):
           (src, dst, dport, tok))
 
 
+def run(args):
+    """one command: its output and exit status (0 or 1)"""
+    buf, rc = io.StringIO(), 0
+    with contextlib.redirect_stdout(buf):
+        try:
+            main(['mptcp_forge.py'] + args)
+        except SystemExit as e:
+            if e.code:
+                rc = 1
+                print(e.code if isinstance(e.code, str) else "exit %s" % e.code)
+        except Exception as e:  # pylint: disable=broad-except
+            rc = 1
+            print("error: %r" % e)
+    return buf.getvalue(), rc
+
+
+def serve(d):
+    open(os.path.join(d, 'ready'), 'w').close()
+    while not os.path.exists(os.path.join(d, 'stop')):
+        reqs = sorted(glob.glob(os.path.join(d, '*.req')))
+        if not reqs:
+            time.sleep(0.1)
+            continue
+        for r in reqs:
+            with open(r) as f:
+                args = f.read().split('\n')[:-1]
+            os.unlink(r)
+            out, rc = run(args)
+            with open(r[:-4] + '.tmp', 'w') as f:
+                f.write(out + 'rc %d\n' % rc)
+            os.rename(r[:-4] + '.tmp', r[:-4] + '.out')
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -311,6 +358,8 @@ def main(argv):
         cmd_join(*a)
     elif cmd == 'token':
         print("%08x" % join_token(a[0]))
+    elif cmd == 'serve' and len(a) == 1:
+        serve(a[0])
     else:
         sys.exit(__doc__)
 

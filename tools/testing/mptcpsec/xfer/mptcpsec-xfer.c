@@ -107,6 +107,7 @@ struct opts {
 	size_t wsize;
 	uint64_t seed;
 	const char *input, *output, *pattern, *timeline, *ready_file;
+	const char *hold_file;
 	double timeout;
 	unsigned long count;
 	const struct transport *tp;
@@ -1111,6 +1112,7 @@ static enum result run_conn(struct xfer *x, int fd)
 	struct conn *c = &x->c;
 	enum result res = RES_OK;
 	struct pollfd pfd;
+	bool held;
 	int timeout;
 
 	c->fd = fd;
@@ -1128,7 +1130,9 @@ static enum result run_conn(struct xfer *x, int fd)
 	}
 	x->sec_up_err = read_sec_info(fd, &x->sec_up);
 	while (!(x->wr_shut && x->eof)) {
-		res = xfer_maybe_shutdown(x);
+		/* held: no write, and no end of the stream either */
+		held = o->hold_file && !access(o->hold_file, F_OK);
+		res = held ? RES_OK : xfer_maybe_shutdown(x);
 		if (res != RES_OK)
 			goto out;
 		if (x->wr_shut && x->eof)
@@ -1144,9 +1148,11 @@ static enum result run_conn(struct xfer *x, int fd)
 		}
 		if (c->tp->pending && !x->eof && c->tp->pending(c))
 			timeout = 0;
+		if (held && (timeout < 0 || timeout > 50))
+			timeout = 50;
 		pfd.fd = c->fd;
 		pfd.events = (x->eof ? 0 : c->rd_events) |
-			     (x->wr_shut || all_sent(x) ? 0 : c->wr_events);
+			     (x->wr_shut || all_sent(x) || held ? 0 : c->wr_events);
 		pfd.revents = 0;
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
 			err("poll: %s", strerror(errno));
@@ -1159,7 +1165,7 @@ static enum result run_conn(struct xfer *x, int fd)
 			if (res != RES_OK)
 				goto out;
 		}
-		if (!x->wr_shut && (pfd.revents &
+		if (!x->wr_shut && !held && (pfd.revents &
 				    (c->wr_events | POLLHUP | POLLERR))) {
 			res = do_send(x);
 			if (res != RES_OK)
@@ -1338,6 +1344,8 @@ static const char usage_text[] =
 "                         side that only sends (-r 0): 'seconds,total_bytes_\n"
 "                         written' per write (seconds since the connection)\n"
 "      --ready-file FILE  server: create FILE (holding the port) when listening\n"
+"      --hold-file FILE   write nothing while FILE exists (looked at every\n"
+"                         50 ms): keeps the connection open for a test\n"
 "TLS 1.3 over the connection (OpenSSL, TLS_AES_128_GCM_SHA256 only):\n"
 "      --tls              both ends; a TLS error ends the transfer (aborted)\n"
 "      --tls-cert FILE    server: PEM certificate (chain)\n"
@@ -1445,7 +1453,7 @@ static void parse_addr(struct opts *o)
 }
 
 enum {
-	OPT_TIMELINE = 256, OPT_READY_FILE, OPT_SEC_KEY, OPT_SEC_POLICY,
+	OPT_TIMELINE = 256, OPT_READY_FILE, OPT_HOLD_FILE, OPT_SEC_KEY, OPT_SEC_POLICY,
 	OPT_SEC_SUITES, OPT_EXPECT_SEC, OPT_EXPECT_ERRNO, OPT_TLS,
 	OPT_TLS_CERT, OPT_TLS_KEY, OPT_TLS_CA,
 };
@@ -1467,6 +1475,7 @@ static const struct option long_opts[] = {
 	{ "verbose",	no_argument,	   NULL, 'v' },
 	{ "timeline",	required_argument, NULL, OPT_TIMELINE },
 	{ "ready-file",	required_argument, NULL, OPT_READY_FILE },
+	{ "hold-file",	required_argument, NULL, OPT_HOLD_FILE },
 	{ "sec-key",	required_argument, NULL, OPT_SEC_KEY },
 	{ "sec-policy",	required_argument, NULL, OPT_SEC_POLICY },
 	{ "sec-suites",	required_argument, NULL, OPT_SEC_SUITES },
@@ -1644,6 +1653,9 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_READY_FILE:
 			o->ready_file = optarg;
+			break;
+		case OPT_HOLD_FILE:
+			o->hold_file = optarg;
 			break;
 		case OPT_SEC_KEY:
 			parse_sec_key(o, optarg);
