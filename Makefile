@@ -26,7 +26,7 @@ DEB_PKGS := linux-source-6.1 gcc make flex bison bc libelf-dev libssl-dev \
 VM_OPTS ?=
 
 .PHONY: help deps kernel kernel-test kernel-perf kernel-nosec tools check check-host \
-	check-vm check-upstream-full check-upstream-join check-topo check-long demo attack bench vm-shell clean distclean
+	check-vm check-upstream-full check-upstream-join check-topo check-long series check-series demo attack bench vm-shell clean distclean
 
 help:
 	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
@@ -39,6 +39,10 @@ help:
 	@echo "  check-topo           the topology library's own tests (not in check)"
 	@echo "  check-long           sec_transfer_64M, mptcp_join.sh -f -s -r -b (not in check)"
 	@echo "  check-upstream-join  all of mptcp_join.sh, plain and MPTCPsec (long)"
+	@echo "  series               the patch series -> build/series/ (git format-patch,"
+	@echo "                       cover letter), checkpatch --strict counts"
+	@echo "  check-series         git am the series on the pristine source, build"
+	@echo "                       after every patch (=y) and at the end (=n); long"
 	@echo "  attack               the attack matrix (perf kernel) -> build/attack/matrix.md"
 	@echo "  bench                Figure 8: MPTCP, TLS/MPTCP, MPTCPsec throughput and"
 	@echo "                       AEAD speed (perf kernel; BENCH_SIZE, BENCH_REPEATS)"
@@ -91,6 +95,16 @@ check-upstream-join: deps kernel-perf tools
 	@$(T)/vm/run-vm.sh $(VM_OPTS) --out $(BUILD)/vm/join \
 		--kernel $(BUILD)/kernel-perf/arch/x86/boot/bzImage \
 		upstream_mptcp_join_full:3600 upstream_mptcp_join_sec:3600
+
+# The patch series, generated from patches/series and our files:
+# build/series/ (git format-patch, cover letter), checkpatch --strict counts.
+series: deps kernel-test
+	@$(T)/series.sh gen
+
+# git am the series onto a git tree of the pristine source and build the
+# kernel after every patch (CONFIG_MPTCP_SEC=y), the whole series also =n.
+check-series: series
+	@$(T)/series.sh check
 
 demo: deps kernel-test tools
 	@$(T)/demo.sh

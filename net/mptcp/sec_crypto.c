@@ -1190,17 +1190,3 @@ int mptcp_sec_fastclose_key(const struct mptcp_sec_keys *keys,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_fastclose_key);
-
-/**
- * mptcp_sec_hmac_verify() - constant-time comparison of a received MAC
- * @expected: the value computed locally
- * @got: the value received
- * @len: length of both
- *
- * Return: 0 if equal, -EBADMSG otherwise.
- */
-int mptcp_sec_hmac_verify(const u8 *expected, const u8 *got, unsigned int len)
-{
-	return crypto_memneq(expected, got, len) ? -EBADMSG : 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(mptcp_sec_hmac_verify);

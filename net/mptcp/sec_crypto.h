@@ -310,8 +310,6 @@ int __must_check
 mptcp_sec_fastclose_key(const struct mptcp_sec_keys *keys,
 			enum mptcp_sec_role sender,
 			u8 out[MPTCP_SEC_FASTCLOSE_LEN]);
-int __must_check mptcp_sec_hmac_verify(const u8 *expected, const u8 *got,
-				       unsigned int len);
 
 #if IS_ENABLED(CONFIG_KUNIT)
 int __must_check mptcp_sec_aead_crypt(const struct mptcp_sec_aead *a, u64 seq,

@@ -167,6 +167,22 @@ static inline bool mptcp_sec_usable(const struct mptcp_sec_sock *sec)
 }
 
 /* sec.c */
+#define MPTCP_SEC_NDEFAULT_SUITES	3
+extern const u8 mptcp_sec_default_suites[MPTCP_SEC_NDEFAULT_SUITES];
+
+/* the configuration a socket hands on: to a new connection of its own
+ * after a disconnect, to the children of a listener
+ */
+struct mptcp_sec_cfg {
+	u8 policy;
+	u8 nsuites;
+	u8 psk_len;
+	u8 suites[MPTCP_SEC_MAX_SUITES];
+	u8 psk[MPTCP_SEC_PSK_MAX_LEN];
+};
+
+struct mptcp_sec_sock *mptcp_sec_alloc(struct sock *sk, gfp_t gfp);
+void mptcp_sec_cfg_get(struct mptcp_sec_sock *sec, struct mptcp_sec_cfg *cfg);
 void mptcp_sec_install(struct mptcp_sock *msk);
 u32 mptcp_sec_subflow_id(struct mptcp_sock *msk,
 			 struct mptcp_subflow_context *subflow);

@@ -13,6 +13,7 @@
  */
 
 #include <kunit/resource.h>
+#include <crypto/algapi.h>
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -916,37 +917,37 @@ static void mptcp_sec_test_kat_hmacs(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(k, MPTCP_SEC_CLIENT,
 							 SEC_RR, SEC_RI, 0x01,
 							 2, other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(synack, other,
-						    sizeof(synack)), 0);
+	KUNIT_EXPECT_NE(test, crypto_memneq(synack, other,
+					    sizeof(synack)), 0);
 	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_SERVER,
 						      SEC_RI, SEC_RR, 0x00, 0,
 						      other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(ack, other, sizeof(ack)),
+	KUNIT_EXPECT_NE(test, crypto_memneq(ack, other, sizeof(ack)),
 			0);
 	/* a changed B bit or address ID fails the check */
 	KUNIT_ASSERT_EQ(test, mptcp_sec_join_synack_hmac(k, MPTCP_SEC_SERVER,
 							 SEC_RR, SEC_RI, 0x00,
 							 2, other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(synack, other,
-						    sizeof(synack)), 0);
+	KUNIT_EXPECT_NE(test, crypto_memneq(synack, other,
+					    sizeof(synack)), 0);
 	KUNIT_ASSERT_EQ(test, mptcp_sec_join_ack_hmac(k, MPTCP_SEC_CLIENT,
 						      SEC_RI, SEC_RR, 0x00, 1,
 						      other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(ack, other, sizeof(ack)),
+	KUNIT_EXPECT_NE(test, crypto_memneq(ack, other, sizeof(ack)),
 			0);
 	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_SERVER,
 						      other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(fc, other, sizeof(fc)), 0);
+	KUNIT_EXPECT_NE(test, crypto_memneq(fc, other, sizeof(fc)), 0);
 	KUNIT_ASSERT_EQ(test, mptcp_sec_add_addr_hmac(k, MPTCP_SEC_SERVER,
 						      SEC_ADDR_ID, sec_addr,
 						      sizeof(sec_addr), 80,
 						      other), 0);
-	KUNIT_EXPECT_NE(test, mptcp_sec_hmac_verify(addr, other, sizeof(addr)),
+	KUNIT_EXPECT_NE(test, crypto_memneq(addr, other, sizeof(addr)),
 			0);
 	/* and the same input verifies */
 	KUNIT_ASSERT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_CLIENT,
 						      other), 0);
-	KUNIT_EXPECT_EQ(test, mptcp_sec_hmac_verify(fc, other, sizeof(fc)), 0);
+	KUNIT_EXPECT_EQ(test, crypto_memneq(fc, other, sizeof(fc)), 0);
 	/* an unknown role is rejected */
 	KUNIT_EXPECT_EQ(test, mptcp_sec_fastclose_key(k, MPTCP_SEC_NR_ROLES,
 						      other), -EINVAL);
@@ -1140,8 +1141,8 @@ static void sec_opt_tamper(struct kunit *test, struct sec_ctx *ctx,
 		KUNIT_ASSERT_EQ(test, mptcp_sec_opt_tag_raw(opt, ctr, aad, len,
 							    other_tag,
 							    GFP_KERNEL), 0);
-		KUNIT_EXPECT_NE_MSG(test, mptcp_sec_hmac_verify(tag, other_tag,
-								sizeof(tag)),
+		KUNIT_EXPECT_NE_MSG(test, crypto_memneq(tag, other_tag,
+							sizeof(tag)),
 				    0, "aad bit %u", bit);
 		aad[bit / 8] ^= BIT(bit % 8);
 	}

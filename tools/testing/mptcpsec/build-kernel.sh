@@ -25,7 +25,7 @@ die() { echo "build-kernel[$flavour]: ERROR: $*" >&2; exit 1; }
 mkdir -p "$out"
 
 # reconfigure when a fragment, our Kconfig, a patch or the package changes
-sig=$( (cat "${frags[@]}" "$repo/Kconfig.mptcpsec" "$repo"/patches/*
+sig=$( (cat "${frags[@]}" "$repo"/patches/*
 	dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.mptcpsec-config-sig" 2>/dev/null)" != "$sig" ]; then
 	say "configuring (allnoconfig + ${frags[*]##*/})"

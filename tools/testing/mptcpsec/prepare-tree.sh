@@ -45,8 +45,9 @@ if [ ! -f "$state/debian-version" ] || [ "$(cat "$state/debian-version")" != "$d
 fi
 
 # (2) patches
-series_list() { # the patches a series file names, in order
-	grep -v -e '^#' -e '^[[:space:]]*$' "$1"
+series_list() { # the patches a series file names, in order (first field;
+	# patches/series also lists the files each patch introduces)
+	grep -v -e '^#' -e '^[[:space:]]*$' "$1" | cut -d' ' -f1
 }
 series_sig() { # the list and every patch it names
 	(cd "$1" && series_list series && cat $(series_list series)) |
@@ -91,7 +92,6 @@ our_files() {
 		 Documentation/networking/mptcpsec.rst; do
 		[ -f "$f" ] && echo "$f $f"
 	done
-	echo "Kconfig.mptcpsec net/mptcp/Kconfig.mptcpsec"
 }
 changed=0
 : > "$state/files.new"
