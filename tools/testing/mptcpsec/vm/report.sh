@@ -34,8 +34,9 @@ if [ -f "$out/kunit-requested" ]; then
 	repo=$(cd "$here/../../../.." && pwd)
 	kpy=${KUNIT_PY:-${BUILD:-$repo/build}/src/linux-source-6.1/tools/testing/kunit/kunit.py}
 	rm -f "$out"/kunit-*.ktap "$out/kunit.json"
-	python3 "$kpy" parse --json="$out/kunit.json" "$(realpath "$out/console.log")" \
-		> "$out/kunit.txt" 2>&1
+	# absolute paths: kunit.py changes its directory
+	python3 "$kpy" parse --json="$(realpath "$out")/kunit.json" \
+		"$(realpath "$out/console.log")" > "$out/kunit.txt" 2>&1
 	krc=$?
 	nsuites=0 kfail0=$fail
 	while read -r res suite; do
