@@ -35,7 +35,7 @@ debug_tests="kunit sec_kat_crosscheck:120 sysctl_sec_enabled:120
 # attack tests; its kernel log is scanned for splats all the same
 perf_tests="mptcp_two_path:900 sec_capture:600 sec_tamper:600 sec_pm:900
 	tls_transfer:300 attack_fig9:600 sec_ctrl_forge:1500 attack_matrix:900
-	upstream_mptcp_connect:1500"
+	sec_listener_policy:600 upstream_mptcp_connect:1500"
 if [ "${1:-}" = --long ]; then
 	# `make check-long`: the 64 MiB transfers and upstream's mptcp_join.sh
 	# groups -f -s -r -b, kept out of `make check` for its time
