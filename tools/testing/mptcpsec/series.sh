@@ -60,7 +60,8 @@ git_tree() {
 	git -C "$dir" init -q
 	git -C "$dir" config user.name "${ident% <*}"
 	git -C "$dir" config user.email "$(sed 's/.*<\(.*\)>/\1/' <<< "$ident")"
-	git -C "$dir" add -A
+	# -f: Debian's top-level .gitignore ignores everything at the top
+	git -C "$dir" add -A -f .
 	git -C "$dir" commit -q -m "linux-source-6.1 $(cat "$repo/patches/BASE")"
 }
 
