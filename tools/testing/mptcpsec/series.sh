@@ -63,6 +63,22 @@ git_tree() {
 	# -f: Debian's top-level .gitignore ignores everything at the top
 	git -C "$dir" add -A -f .
 	git -C "$dir" commit -q -m "linux-source-6.1 $(cat "$repo/patches/BASE")"
+	git -C "$dir" tag pristine
+}
+
+# the whole pristine tree in DIR: made once, then reset to its first
+# commit (git rewrites only the files that differ, with new mtimes, so
+# kbuild rebuilds exactly what changed); a new tree gets a new build
+# directory OUT, no object of it may look newer than its source
+full_tree() {
+	local dir=$1 o=$2
+	if git -C "$dir" rev-parse -q --verify pristine > /dev/null 2>&1; then
+		git -C "$dir" am --abort > /dev/null 2>&1
+		git -C "$dir" reset -q --hard pristine && git -C "$dir" clean -fdxq
+		return
+	fi
+	rm -rf "$o"
+	git_tree "$dir"
 }
 
 # apply_entry DIR PATCH FILES...: git am PATCH, then add FILES to its commit
@@ -157,7 +173,7 @@ check() {
 	[ -d "$out" ] || die "no ${out#"$repo"/}: run make series first"
 	t0=$(date +%s)
 	say "a git tree of the whole pristine source in ${dir#"$repo"/}"
-	git_tree "$dir"
+	full_tree "$dir" "$build/kernel-series"
 	for p in "$out"/0*.patch; do
 		case $p in */0000-cover-letter.patch) continue ;; esac
 		n=$((n + 1))
