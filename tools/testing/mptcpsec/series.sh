@@ -73,7 +73,7 @@ git_tree() {
 full_tree() {
 	local dir=$1 o=$2
 	if git -C "$dir" rev-parse -q --verify pristine > /dev/null 2>&1; then
-		git -C "$dir" am --abort > /dev/null 2>&1
+		git -C "$dir" am --abort > /dev/null 2>&1 || true
 		git -C "$dir" reset -q --hard pristine && git -C "$dir" clean -fdxq
 		return
 	fi
