@@ -20,8 +20,6 @@ scan=$here/../splat-scan.sh
 pass=0 fail=0 skip=0
 entries=()	# "ok|not ok<TAB>name<TAB>file with subtest lines or -"
 
-strip_ts() { sed -E 's/^.*\[ *[0-9]+\.[0-9]+\] ?//'; }
-
 add() { # result name subtest-file
 	entries+=("$1	$2	$3")
 }
