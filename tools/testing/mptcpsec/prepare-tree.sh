@@ -20,6 +20,7 @@ state=$src/.mptcpsec
 
 say() { echo "prepare-tree: $*"; }
 die() { echo "prepare-tree: ERROR: $*" >&2; exit 1; }
+. "$repo/tools/testing/mptcpsec/lib/series-list.sh"
 
 [ -r "$tarball" ] || die "$tarball not found: install Debian's linux-source-6.1 (make deps)"
 deb_ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
@@ -45,12 +46,8 @@ if [ ! -f "$state/debian-version" ] || [ "$(cat "$state/debian-version")" != "$d
 fi
 
 # (2) patches
-series_list() { # the patches a series file names, in order (first field;
-	# patches/series also lists the files each patch introduces)
-	grep -v -e '^#' -e '^[[:space:]]*$' "$1" | cut -d' ' -f1
-}
 series_sig() { # the list and every patch it names
-	(cd "$1" && series_list series && cat $(series_list series)) |
+	(cd "$1" && series_patches series && cat $(series_patches series)) |
 		sha256sum | cut -d' ' -f1
 }
 want=$(series_sig "$repo/patches")
@@ -58,7 +55,7 @@ have=$( [ -f "$state/applied/series" ] && series_sig "$state/applied" || echo no
 if [ "$want" != "$have" ]; then
 	if [ -f "$state/applied/series" ]; then
 		say "reverting the previously applied series"
-		for p in $(series_list "$state/applied/series" | tac); do
+		for p in $(series_patches "$state/applied/series" | tac); do
 			patch -d "$src" -p1 -R -s -f --no-backup-if-mismatch \
 				< "$state/applied/$p" >/dev/null ||
 				die "cannot revert $p; remove $src and run make again"
@@ -68,7 +65,7 @@ if [ "$want" != "$have" ]; then
 	[ "$deb_ver" = "$base_ver" ] ||
 		say "NOTE: installed linux-source-6.1 is $deb_ver, patches/series was made on $base_ver; checking that it still applies"
 	n=0
-	for p in $(series_list "$repo/patches/series"); do
+	for p in $(series_patches "$repo/patches/series"); do
 		if ! out=$(patch -d "$src" -p1 -N -f --fuzz=0 --dry-run \
 				< "$repo/patches/$p" 2>&1); then
 			echo "$out" >&2
@@ -84,15 +81,9 @@ if [ "$want" != "$have" ]; then
 	say "applied $n patches from patches/series to linux-source-6.1 $deb_ver: the series applies cleanly"
 fi
 
-# (3) our files: repo path -> tree path
-our_files() {
-	cd "$repo"
-	for f in net/mptcp/sec*.[ch] include/net/mptcp_sec*.h \
-		 include/uapi/linux/mptcp_sec*.h \
-		 Documentation/networking/mptcpsec.rst; do
-		[ -f "$f" ] && echo "$f $f"
-	done
-}
+# (3) our files, as patches/series lists them: repo path -> tree path
+# (a listed file missing from the repo stops the copy below: cp fails)
+our_files() { series_files "$repo/patches/series" | sed 's/.*/& &/'; }
 changed=0
 : > "$state/files.new"
 while read -r from to; do

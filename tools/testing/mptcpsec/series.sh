@@ -30,13 +30,13 @@ cp_pl=
 say() { echo "series: $*"; }
 die() { echo "series: ERROR: $*" >&2; exit 1; }
 
-# entries: "PATCH FILE..." of patches/series, comments and blanks dropped
-entries() { grep -v -e '^#' -e '^[[:space:]]*$' "$repo/patches/series"; }
+. "$here/lib/series-list.sh"
+entries() { series_entries "$repo/patches/series"; }
 
 # our files are all in the series, each once
 check_files() {
 	local listed ours
-	listed=$(entries | cut -s -d' ' -f2- | tr ' ' '\n' | sed '/^$/d' | sort)
+	listed=$(series_files "$repo/patches/series" | sort)
 	[ -z "$(uniq -d <<< "$listed")" ] ||
 		die "patches/series names a file twice: $(uniq -d <<< "$listed" | tr '\n' ' ')"
 	ours=$(cd "$repo" && ls net/mptcp/sec*.[ch] include/uapi/linux/mptcp_sec*.h \
